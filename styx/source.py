@@ -1,0 +1,114 @@
+"""Source positions: spans and the one place where offsets change units.
+
+Every span in styx is a pair of UTF-8 byte offsets into the source, as the
+compliance suite and the reference implementation count them. People read
+line and column numbers, and LSP clients count UTF-16 code units; `LineIndex`
+converts between the three so that no other module does offset arithmetic.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import NamedTuple
+
+
+class Span(NamedTuple):
+    """A half-open range ``[start, end)`` of UTF-8 byte offsets."""
+
+    start: int
+    end: int
+
+    def __contains__(self, offset: object) -> bool:
+        return isinstance(offset, int) and self.start <= offset < self.end
+
+    def cover(self, other: Span) -> Span:
+        """The smallest span holding both."""
+        return Span(min(self.start, other.start), max(self.end, other.end))
+
+
+class Position(NamedTuple):
+    """A human position: 1-based line and 1-based column counted in characters."""
+
+    line: int
+    column: int
+
+
+class LineIndex:
+    """Line table of one source text, built lazily by whoever needs positions."""
+
+    __slots__ = ("_data", "_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._data = text.encode("utf-8")
+        starts = [0]
+        find = self._data.find
+        pos = find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+        self._starts = starts
+
+    @property
+    def byte_length(self) -> int:
+        return len(self._data)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_of(self, offset: int) -> int:
+        """0-based line holding the byte offset (offsets past the end clamp)."""
+        offset = max(0, min(offset, len(self._data)))
+        return bisect_right(self._starts, offset) - 1
+
+    def line_start(self, line: int) -> int:
+        return self._starts[line]
+
+    def line_end(self, line: int) -> int:
+        """Byte offset of the end of the line, before its newline."""
+        end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else len(self._data)
+        if end > self._starts[line] and self._data[end - 1 : end] == b"\r":
+            end -= 1
+        return end
+
+    def line_text(self, line: int) -> str:
+        """The line's text without its line ending."""
+        return self._data[self._starts[line] : self.line_end(line)].decode("utf-8", "replace")
+
+    def prefix(self, offset: int) -> str:
+        """The text between the start of the offset's line and the offset."""
+        line = self.line_of(offset)
+        return self._data[self._starts[line] : offset].decode("utf-8", "replace")
+
+    def position(self, offset: int) -> Position:
+        """1-based line and character column, for messages."""
+        line = self.line_of(offset)
+        return Position(line + 1, len(self.prefix(offset)) + 1)
+
+    def utf16_position(self, offset: int) -> tuple[int, int]:
+        """0-based line and UTF-16 column, as the Language Server Protocol counts."""
+        line = self.line_of(offset)
+        return line, _utf16_len(self.prefix(offset))
+
+    def offset_at_utf16(self, line: int, column: int) -> int:
+        """Byte offset of an LSP position; columns past the line end clamp to it."""
+        if line >= len(self._starts):
+            return len(self._data)
+        line = max(line, 0)
+        start = self._starts[line]
+        text = self.line_text(line)
+        units = 0
+        for index, char in enumerate(text):
+            if units >= column:
+                return start + len(text[:index].encode("utf-8"))
+            units += 2 if ord(char) > 0xFFFF else 1
+        return start + len(text.encode("utf-8"))
+
+    def slice(self, span: Span) -> str:
+        """The source text under a span."""
+        return self._data[span.start : span.end].decode("utf-8", "replace")
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)

@@ -1,0 +1,272 @@
+"""The typed Styx tree.
+
+Every value is one of five node classes under `Value`: `Scalar`, `Unit`,
+`Tagged`, `Sequence` and `Object`. Each carries its span as two UTF-8 byte
+offsets (`start`, `end`), stored flat because a large document holds hundreds
+of thousands of nodes. In the reference model a value is "an optional tag and
+an optional payload"; `Value.tag` and `Value.payload` give that view of any
+node.
+
+Spans follow the compliance suite: an implicit unit value has the span of its
+key, the objects made from a dotted path start at the segment that owns them
+and end with the path, and an attribute object spans its attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import NamedTuple
+
+from styx.source import Span
+
+
+class ScalarKind(str, Enum):
+    BARE = "bare"
+    QUOTED = "quoted"
+    RAW = "raw"
+    HEREDOC = "heredoc"
+
+
+class ObjectForm(str, Enum):
+    """How an object was written; the formatter writes it back the same way."""
+
+    BLOCK = "block"  #: { ... }
+    ATTRIBUTES = "attributes"  #: key>value key>value
+    PATH = "path"  #: made from one segment of a dotted key: a.b.c value
+
+
+class Tag(NamedTuple):
+    name: str
+    span: Span
+
+
+class Node:
+    __slots__ = ("end", "start")
+
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+class Value(Node):
+    """Any Styx value. Concrete values are the subclasses below."""
+
+    __slots__ = ()
+
+    @property
+    def tag(self) -> Tag | None:
+        """The tag, for a tagged value."""
+        return None
+
+    @property
+    def payload(self) -> Value | None:
+        """What the value holds: itself for scalars, sequences and objects,
+        the tagged payload for a tag, None for unit."""
+        return self
+
+
+class Scalar(Value):
+    """Opaque text; the schema, not the parser, decides what it means."""
+
+    __slots__ = ("kind", "lang", "text")
+
+    def __init__(
+        self, text: str, kind: ScalarKind, start: int, end: int, lang: str | None = None
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.start = start
+        self.end = end
+        #: A heredoc's language hint (``<<EOF,sql``), else None.
+        self.lang = lang
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.text!r}, {self.kind.value}, {self.start}..{self.end})"
+
+
+class Unit(Value):
+    """The absence of a value: ``@``, or nothing after a key."""
+
+    __slots__ = ("implicit",)
+
+    def __init__(self, start: int, end: int, implicit: bool = False) -> None:
+        self.start = start
+        self.end = end
+        #: True when nothing was written (a key alone on its line).
+        self.implicit = implicit
+
+    @property
+    def payload(self) -> Value | None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"Unit({self.start}..{self.end}{', implicit' if self.implicit else ''})"
+
+
+class Tagged(Value):
+    """``@name`` with an optional payload; ``payload is None`` means implicit unit."""
+
+    __slots__ = ("name", "name_end", "value")
+
+    def __init__(self, name: str, start: int, name_end: int, value: Value | None, end: int) -> None:
+        self.name = name
+        self.start = start
+        self.name_end = name_end
+        #: The payload as written: None for ``@tag``, a Unit for ``@tag@``.
+        self.value = value
+        self.end = end
+
+    @property
+    def tag(self) -> Tag:
+        return Tag(self.name, Span(self.start, self.name_end))
+
+    @property
+    def payload(self) -> Value | None:
+        return None if self.value is None or isinstance(self.value, Unit) else self.value
+
+    def __repr__(self) -> str:
+        return f"Tagged(@{self.name}, {self.value!r}, {self.start}..{self.end})"
+
+
+class Sequence(Value):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Value], start: int, end: int) -> None:
+        self.items = items
+        self.start = start
+        self.end = end
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        return f"Sequence({self.items!r}, {self.start}..{self.end})"
+
+
+class Object(Value):
+    __slots__ = ("entries", "form")
+
+    def __init__(
+        self, entries: list[Entry], start: int, end: int, form: ObjectForm = ObjectForm.BLOCK
+    ) -> None:
+        self.entries = entries
+        self.start = start
+        self.end = end
+        self.form = form
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, key: str) -> Value | None:
+        """The value of the first entry whose key is the scalar ``key``."""
+        for entry in self.entries:
+            if isinstance(entry.key, Scalar) and entry.key.text == key:
+                return entry.value
+        return None
+
+    def __repr__(self) -> str:
+        return f"Object({self.entries!r}, {self.start}..{self.end})"
+
+
+class DocComment(Node):
+    """Consecutive ``///`` lines in front of an entry."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        #: Each line without its ``///`` and one following space.
+        self.lines = lines
+        self.start = start
+        self.end = end
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def __repr__(self) -> str:
+        return f"DocComment({self.lines!r})"
+
+
+class Entry:
+    __slots__ = ("doc", "key", "value")
+
+    def __init__(self, key: Value, value: Value, doc: DocComment | None = None) -> None:
+        self.key = key
+        self.value = value
+        self.doc = doc
+
+    @property
+    def span(self) -> Span:
+        return Span(self.key.start, max(self.key.end, self.value.end))
+
+    def __repr__(self) -> str:
+        return f"Entry({self.key!r}, {self.value!r})"
+
+
+class Comment(Node):
+    """A ``//`` line comment, kept so that formatting never loses it."""
+
+    __slots__ = ()
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Comment({self.start}..{self.end})"
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed document: its root object plus what formatting needs to keep."""
+
+    source: str
+    root: Object
+    #: Every line comment, in source order (doc comments live on their entries).
+    comments: list[Comment] = field(default_factory=list)
+    #: True when the document is one ``{ ... }`` object rather than bare entries.
+    explicit_root: bool = False
+    #: A doc comment in front of an explicit root object.
+    doc: DocComment | None = None
+    filename: str | None = None
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.root.entries
+
+    def get(self, key: str) -> Value | None:
+        return self.root.get(key)
+
+
+KeyShape = tuple[object, ...] | str | None
+
+
+def shape(node: Value | Entry | Document) -> object:
+    """The tree as plain tuples, without spans or layout: two documents that
+    mean the same thing have equal shapes."""
+    if isinstance(node, Document):
+        return ("document", tuple(shape(e) for e in node.entries))
+    if isinstance(node, Entry):
+        return (shape(node.key), shape(node.value))
+    if isinstance(node, Scalar):
+        return ("scalar", node.text)
+    if isinstance(node, Unit):
+        return ("unit",)
+    if isinstance(node, Tagged):
+        return ("tag", node.name, None if node.payload is None else shape(node.payload))
+    if isinstance(node, Sequence):
+        return ("sequence", tuple(shape(item) for item in node.items))
+    if isinstance(node, Object):
+        return ("object", tuple(shape(e) for e in node.entries))
+    raise TypeError(f"not a styx node: {node!r}")
