@@ -23,6 +23,7 @@ from styx.syntax.tree import (
     DocComment,
     Document,
     Entry,
+    Heredoc,
     Object,
     ObjectForm,
     Scalar,
@@ -33,12 +34,8 @@ from styx.syntax.tree import (
     Value,
 )
 
-_SCALAR_KINDS = {
-    "BARE": ScalarKind.BARE,
-    "QUOTED": ScalarKind.QUOTED,
-    "RAW": ScalarKind.RAW,
-    "HEREDOC": ScalarKind.HEREDOC,
-}
+_BARE = ScalarKind.BARE
+_BLOCKS = (Object, Sequence)
 
 
 class _Attr:
@@ -51,30 +48,19 @@ class _Attr:
         self.value = value
 
 
-class _Built:
-    """An entry and what the enclosing object needs to check it."""
-
-    __slots__ = ("entry", "is_object", "key_span", "keys", "labels", "root_candidate", "trailing")
-
-    def __init__(self, entry: Entry) -> None:
-        self.entry = entry
-        self.keys: list[Hashable] | None = None
-        self.labels: list[str] = []
-        self.key_span = entry.key.span
-        self.is_object = False
-        #: The entry's key is a block object: an explicit root, if it comes first.
-        self.root_candidate = False
-        #: Atoms after the second, kept for the explicit-root check.
-        self.trailing: list[Value] = []
-
-
 class _Entries:
-    __slots__ = ("built", "entries", "tracker")
+    """The entries of one object (or of the document) while they arrive."""
+
+    __slots__ = ("entries", "root", "tracker", "trailing")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
-        self.built: list[_Built] = []
         self.tracker = PathTracker()
+        #: The first entry's key was a block object: an explicit root, if
+        #: these turn out to be the document's entries.
+        self.root: Entry | None = None
+        #: Atoms after that entry's key, for the explicit-root check.
+        self.trailing: list[Value] = []
 
 
 class TreeBuilder:
@@ -92,11 +78,11 @@ class TreeBuilder:
 
     def atom(self, children: list[Any]) -> Value | _Attr | None:
         item = children[0]
-        if not isinstance(item, Token):
+        if type(item) is not Token:
             return item  # type: ignore[no-any-return]
         kind = item.type
         if kind == "BARE":
-            return Scalar(item.value, ScalarKind.BARE, item.start_pos, item.end_pos)
+            return Scalar(item.value, _BARE, item.start_pos, item.end_pos)
         if kind == "QUOTED":
             text = literals.unescape(item.value[1:-1], item.start_pos + 1, self.sink)
             return Scalar(text, ScalarKind.QUOTED, item.start_pos, item.end_pos)
@@ -108,7 +94,7 @@ class TreeBuilder:
             return Scalar(literals.raw_body(item.value), ScalarKind.RAW, item.start_pos, item.end_pos)
         if kind == "HEREDOC":
             text, lang = literals.heredoc(item.value, item.start_pos, self.sink)
-            return Scalar(text, ScalarKind.HEREDOC, item.start_pos, item.end_pos, lang)
+            return Heredoc(text, item.start_pos, item.end_pos, lang)
         return self._malformed(item)
 
     def _malformed(self, item: Token) -> Value | None:
@@ -161,7 +147,7 @@ class TreeBuilder:
     def attr(self, children: list[Any]) -> _Attr:
         return _Attr(children[0], children[1])
 
-    def atoms(self, children: list[Any]) -> list[Any]:
+    def extra(self, children: list[Any]) -> list[Any]:
         if len(children) == 1:
             return children if children[0] is not None else []
         items: list[Any] = children[0]
@@ -169,7 +155,7 @@ class TreeBuilder:
             items.append(children[1])
         return items
 
-    items = atoms
+    items = extra
 
     # -------------------------------------------------------- containers
 
@@ -203,38 +189,57 @@ class TreeBuilder:
     def object(self, children: list[Any]) -> Object:
         entries: list[Entry] = []
         for item in children:
-            if isinstance(item, _Entries):
-                self._reject_root_candidate(item)
+            if type(item) is _Entries:
+                if item.root is not None:
+                    self._invalid_key(item.root.key)
                 entries = item.entries
         return Object(entries, children[0].start_pos, children[-1].end_pos)
 
     def entries(self, children: list[Any]) -> _Entries:
-        if len(children) == 1:
-            group = _Entries()
-            built: _Built = children[0]
-        else:
+        if type(children[0]) is _Entries:
             group = children[0]
-            built = children[2]
-        if built is None:
-            return group
-        group.entries.append(built.entry)
-        group.built.append(built)
-        if built.keys is not None:
-            problem = group.tracker.enter(built.keys, built.labels, built.key_span, built.is_object)
-            if problem is not None:
-                self.sink.add(problem)
+            atoms = children[2:]
+        else:
+            group = _Entries()
+            atoms = children
+        doc: DocComment | None = None
+        if type(atoms[0]) is Token:
+            doc = atoms[0].value
+            atoms = atoms[1:]
+        count = len(atoms)
+        if count == 3:
+            atoms = [atoms[0], atoms[1], *atoms[2]]
+            count = len(atoms)
+        key = atoms[0]
+        value = atoms[1] if count > 1 else None
+        if (
+            count == 2
+            and type(key) is Scalar
+            and key.kind is _BARE
+            and value is not None
+            and type(value) is not _Attr
+        ):
+            # The common case: `key value` with a plain bare key.
+            text = key.text = sys.intern(key.text)
+            if "." not in text:
+                if key.end == value.start and type(value) in _BLOCKS:
+                    self._missing_whitespace(value)
+                group.entries.append(Entry(key, value, doc))
+                problem = group.tracker.enter(
+                    [text], None, (key.start, key.end), type(value) is Object
+                )
+                if problem is not None:
+                    self.sink.add(problem)
+                return group
+        self._add_entry(group, atoms, doc)
         return group
 
-    def entry(self, children: list[Any]) -> _Built | None:
-        doc: DocComment | None = None
-        if len(children) == 2:
-            doc = children[0].value
-            atoms = children[1]
-        else:
-            atoms = children[0]
-        if not atoms:
-            return None
-        if any(isinstance(atom, _Attr) for atom in atoms):
+    def _add_entry(self, group: _Entries, atoms: list[Any], doc: DocComment | None) -> None:
+        if None in atoms:
+            atoms = [atom for atom in atoms if atom is not None]
+            if not atoms:
+                return
+        if any(type(atom) is _Attr for atom in atoms):
             atoms = self._group_attributes(atoms)
         key = atoms[0]
         if len(atoms) == 1:
@@ -242,62 +247,63 @@ class TreeBuilder:
         else:
             value = atoms[1]
             if (
-                isinstance(key, Scalar)
-                and key.kind is ScalarKind.BARE
+                type(key) is Scalar
+                and key.kind is _BARE
                 and key.end == value.start
-                and (isinstance(value, Sequence) or (isinstance(value, Object)))
+                and type(value) in _BLOCKS
             ):
                 self._missing_whitespace(value)
-        built = _Built(Entry(key, value, doc))
-        built.is_object = isinstance(value, Object)
-        if len(atoms) > 2:
-            built.trailing = atoms[2:]
-        if isinstance(key, Object) and key.form is ObjectForm.BLOCK:
-            built.root_candidate = True
-            return built
+        entry = Entry(key, value, doc)
+        group.entries.append(entry)
+        if type(key) is Object and key.form is ObjectForm.BLOCK:
+            if len(group.entries) == 1:
+                group.root = entry
+                group.trailing = atoms[1:]
+            else:
+                self._invalid_key(key)
+            return
         if len(atoms) > 2:
             self._too_many(atoms)
-        if isinstance(key, Scalar) and key.kind is ScalarKind.BARE:
-            text = sys.intern(key.text)
-            key.text = text
+        span = (key.start, key.end)
+        is_object = type(value) is Object
+        keys: list[Hashable]
+        labels: list[str] | None = None
+        if type(key) is Scalar and key.kind is _BARE:
+            text = key.text = sys.intern(key.text)
             if "." in text:
-                self._expand_path(built, key, value)
-                return built
-            built.keys = [text]
-            built.labels = [text]
-            return built
-        if self._valid_key(key):
-            built.keys = [key_identity(key)]
-            built.labels = [key_label(key)]
-        return built
+                expanded = self._expand_path(entry)
+                if expanded is None:
+                    return
+                keys = expanded
+            else:
+                keys = [text]
+        elif self._valid_key(key):
+            keys = [key_identity(key)]
+            labels = [key_label(key)]
+        else:
+            return
+        problem = group.tracker.enter(keys, labels, span, is_object)
+        if problem is not None:
+            self.sink.add(problem)
 
     def start(self, children: list[Any]) -> Document:
         source = self.source
         text = source.text
         size = len(text) if text.isascii() else len(text.encode("utf-8"))
-        group = next((item for item in children if isinstance(item, _Entries)), None)
+        group = next((item for item in children if type(item) is _Entries), None)
         if group is None:
             return Document(text, Object([], 0, size), source.comments)
-        first = group.built[0]
-        if first.root_candidate:
-            root = first.entry.key
-            assert isinstance(root, Object)
-            rest = [*first.trailing]
-            if not isinstance(first.entry.value, Unit) or not first.entry.value.implicit:
-                rest.insert(0, first.entry.value)
-            extra = rest[0].start if rest else None
-            if len(group.built) > 1:
-                extra = group.built[1].entry.key.start if extra is None else extra
-            if extra is not None:
-                self._trailing_content(root, extra, size)
-            for built in group.built[1:]:
-                if built.root_candidate:
-                    self._invalid_key(built.entry.key)
-            return Document(
-                text, root, source.comments, explicit_root=True, doc=first.entry.doc
-            )
-        self._reject_root_candidate(group)
-        return Document(text, Object(group.entries, 0, size), source.comments)
+        if group.root is None:
+            return Document(text, Object(group.entries, 0, size), source.comments)
+        # parser[document.root]: a document that starts with `{` is that object.
+        root = group.root.key
+        assert isinstance(root, Object)
+        rest = [atom for atom in group.trailing if atom is not None]
+        if len(group.entries) > 1:
+            rest.append(group.entries[1].key)
+        if rest:
+            self._trailing_content(root, rest[0].start, size)
+        return Document(text, root, source.comments, explicit_root=True, doc=group.root.doc)
 
     # ----------------------------------------------------------- helpers
 
@@ -346,8 +352,11 @@ class TreeBuilder:
             )
         return result
 
-    def _expand_path(self, built: _Built, key: Scalar, value: Value) -> None:
-        """Turn ``a.b.c value`` into ``a {b {c value}}`` (parser[entry.path])."""
+    def _expand_path(self, entry: Entry) -> list[Hashable] | None:
+        """Turn ``a.b.c value`` into ``a {b {c value}}`` (parser[entry.path]);
+        the path's keys, or None when the path is malformed."""
+        key = entry.key
+        assert isinstance(key, Scalar)
         segments = key.text.split(".")
         if "" in segments:
             self.sink.error(
@@ -357,26 +366,23 @@ class TreeBuilder:
                 label="a dotted key needs a name between every two dots",
                 help=f'quote the key if the dots belong to it: "{key.text}"',
             )
-            return
-        ends: list[tuple[int, int]] = []
+            return None
+        bounds: list[tuple[int, int]] = []
         offset = key.start
         for segment in segments:
             length = len(segment) if segment.isascii() else len(segment.encode("utf-8"))
-            ends.append((offset, offset + length))
+            bounds.append((offset, offset + length))
             offset += length + 1
-        path_end = key.end
-        inner: Value = value
-        if isinstance(value, Unit) and value.implicit:
+        inner = entry.value
+        if isinstance(inner, Unit) and inner.implicit:
             inner = Unit(key.start, key.end, implicit=True)
         for index in range(len(segments) - 1, 0, -1):
-            start, end = ends[index]
-            child = Scalar(sys.intern(segments[index]), ScalarKind.BARE, start, end)
-            inner = Object([Entry(child, inner)], ends[index - 1][0], path_end, ObjectForm.PATH)
-        first = Scalar(sys.intern(segments[0]), ScalarKind.BARE, *ends[0])
-        built.entry.key = first
-        built.entry.value = inner
-        built.keys = list(segments)
-        built.labels = segments
+            start, end = bounds[index]
+            child = Scalar(sys.intern(segments[index]), _BARE, start, end)
+            inner = Object([Entry(child, inner)], bounds[index - 1][0], key.end, ObjectForm.PATH)
+        entry.key = Scalar(sys.intern(segments[0]), _BARE, *bounds[0])
+        entry.value = inner
+        return list(segments)
 
     def _valid_key(self, key: Value) -> bool:
         if isinstance(key, Scalar):
@@ -413,11 +419,6 @@ class TreeBuilder:
             label=f"{what} cannot be a key",
             help='a key is a bare or quoted scalar, `@`, or a tag such as @name or @name"x"',
         )
-
-    def _reject_root_candidate(self, group: _Entries) -> None:
-        for built in group.built:
-            if built.root_candidate:
-                self._invalid_key(built.entry.key)
 
     def _too_many(self, atoms: list[Value]) -> None:
         extra = atoms[2]

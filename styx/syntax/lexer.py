@@ -63,6 +63,8 @@ _PAYLOAD_STARTS = frozenset('{("@')
 _TAG_NAME_START = re.compile(r"[A-Za-z_]")
 _RAW_START = re.compile(r'r#*"')
 _HEREDOC_START = "<<"
+#: Ignored terminals that are not plain whitespace: the scan sees them.
+_TRIVIA = frozenset(("NL", "COMMENT"))
 #: Tokens that, touching a tag, make its name invalid (``@org/package``).
 _GLUE_TAIL = frozenset(("BARE", "ATTR_KEY"))
 
@@ -72,29 +74,36 @@ class StyxLexer(Lexer):
 
     def __init__(self, conf: Any) -> None:
         terminals = sorted(
-            conf.terminals,
+            (t for t in conf.terminals if t.name not in conf.ignore or t.name in _TRIVIA),
             key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
         )
-        self._pattern = re.compile(
-            "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
+        # Plain whitespace never reaches the loop below: it is matched as a
+        # prefix of the next token (an optional run of the %ignore patterns).
+        blank = "|".join(
+            t.pattern.to_regexp()
+            for t in conf.terminals
+            if t.name in conf.ignore and t.name not in _TRIVIA
         )
-        self._ignored = frozenset(t for t in conf.ignore if t not in ("NL", "COMMENT"))
+        self._pattern = re.compile(
+            f"(?:{blank})*(?:"
+            + "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
+            + ")"
+        )
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         source = lexer_state.text
         assert isinstance(source, LexInput)
-        return _Scan(source, self._pattern, self._ignored).tokens()
+        return _Scan(source, self._pattern).tokens()
 
 
 class _Scan:
     """The state of one pass over one document."""
 
-    def __init__(self, source: LexInput, pattern: re.Pattern[str], ignored: frozenset[str]) -> None:
+    def __init__(self, source: LexInput, pattern: re.Pattern[str]) -> None:
         self.source = source
         self.text = source.text
         self.sink = source.sink
         self.pattern = pattern
-        self.ignored = ignored
         self.ascii = self.text.isascii()
         self._last_char = 0
         self._last_byte = 0
@@ -114,7 +123,7 @@ class _Scan:
         sink = self.sink
         comments = self.source.comments
         byte = self.byte
-        ignored = self.ignored
+        ascii_text = self.ascii
 
         stack: list[Token] = []  # open brackets
         in_sequence = False
@@ -127,13 +136,11 @@ class _Scan:
         expected = 0  # char offset where the next match must start
 
         for match in self.pattern.finditer(text):
-            kind = match.lastgroup
-            char_start, char_end = match.span()
-            if char_start != expected:
-                self._stray(expected, char_start)
+            kind: str = match.lastgroup  # type: ignore[assignment]
+            char_start, char_end = match.span(kind)
+            if match.start() != expected:
+                self._stray(expected, match.start())
             expected = char_end
-            if kind in ignored:
-                continue
 
             if held is not None:
                 if char_start == held_char_end and kind in _GLUE_TAIL:
@@ -148,19 +155,34 @@ class _Scan:
                 yield held
                 held = None
 
+            if ascii_text:
+                start, end = char_start, char_end
+            else:
+                start, end = byte(char_start), byte(char_end)
+
+            if kind == "BARE":  # the common case, first
+                if sep is not None:
+                    yield sep
+                    sep = None
+                line_has_content = True
+                if doc:
+                    yield from self._attach(doc, blank_after_doc)
+                    doc = []
+                    blank_after_doc = False
+                yield Token("BARE", match.group(kind), start, end)
+                continue
             if kind == "NL":
                 if not line_has_content and doc:
                     blank_after_doc = True
                 line_has_content = False
                 if not in_sequence and sep is None:
-                    sep = Token("SEP", "\n", byte(char_start), byte(char_end))
+                    sep = Token("SEP", "\n", start, end)
                 continue
             line_has_content = True
             if kind == "COMMENT":
-                comments.append(Comment(byte(char_start), byte(char_end)))
+                comments.append(Comment(start, end))
                 continue
             if kind == "DOC_COMMENT":
-                start, end = byte(char_start), byte(char_end)
                 if in_sequence:
                     self._dangling([(start, end, "")], "a sequence element is not an entry")
                     continue
@@ -168,7 +190,7 @@ class _Scan:
                     self._dangling(doc, "a blank line separates it from the next entry")
                     doc = []
                 blank_after_doc = False
-                body = match.group()[3:]
+                body = match.group(kind)[3:]
                 doc.append((start, end, body[1:] if body.startswith(" ") else body))
                 continue
             if kind == "COMMA" and not in_sequence:
@@ -176,11 +198,10 @@ class _Scan:
                     self._dangling(doc, "a comma follows it, not an entry")
                     doc = []
                 if sep is None:
-                    sep = Token("SEP", ",", byte(char_start), byte(char_end))
+                    sep = Token("SEP", ",", start, end)
                 continue
 
-            start, end = byte(char_start), byte(char_end)
-            token = Token(kind, match.group(), start, end)  # type: ignore[arg-type]
+            token = Token(kind, match.group(kind), start, end)
 
             if kind in _CLOSERS:
                 if doc:
@@ -199,15 +220,7 @@ class _Scan:
                 yield sep
                 sep = None
             if doc:
-                if blank_after_doc:
-                    self._dangling(doc, "a blank line separates it from the next entry")
-                else:
-                    yield Token(
-                        "DOC_COMMENT",
-                        DocComment([line for _, _, line in doc], doc[0][0], doc[-1][1]),
-                        doc[0][0],
-                        doc[-1][1],
-                    )
+                yield from self._attach(doc, blank_after_doc)
                 doc = []
                 blank_after_doc = False
 
@@ -258,6 +271,15 @@ class _Scan:
         for opener in reversed(stack):
             yield Token(_CLOSER[opener.type][0], "", eof, eof)
 
+    def _attach(self, doc: list[tuple[int, int, str]], blank_after: bool) -> Iterator[Token]:
+        """The doc comment token for the entry that follows, unless a blank line
+        parted them."""
+        if blank_after:
+            self._dangling(doc, "a blank line separates it from the next entry")
+            return
+        start, end = doc[0][0], doc[-1][1]
+        yield Token("DOC_COMMENT", DocComment([line for _, _, line in doc], start, end), start, end)
+
     def _touches_payload(self, at: int) -> bool:
         """Whether the text at a character offset starts a tag payload."""
         text = self.text
@@ -304,7 +326,13 @@ class _Scan:
         )
 
     def _stray(self, char_start: int, char_end: int) -> None:
-        char = self.text[char_start]
+        """Report the first character between two tokens that no terminal matched."""
+        text = self.text
+        while char_start < char_end and text[char_start] in " \t":
+            char_start += 1
+        if char_start == char_end:
+            return
+        char = text[char_start]
         start = self.byte(char_start)
         span = Span(start, start + len(char.encode("utf-8")))
         if char == "=":

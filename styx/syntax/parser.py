@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from dataclasses import dataclass
-from pathlib import Path
+import os
 
 import lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -34,15 +33,23 @@ class StyxSyntaxError(ValueError):
         super().__init__(f"{where}: {first.message}{more}")
 
 
-@dataclass(slots=True)
 class ParseResult:
     """A parse that may have failed: the tree when the grammar could be
     followed to the end (possibly with errors in it), and every diagnostic."""
 
-    document: Document | None
-    diagnostics: list[Diagnostic]
-    source: str
-    filename: str | None = None
+    __slots__ = ("diagnostics", "document", "filename", "source")
+
+    def __init__(
+        self,
+        document: Document | None,
+        diagnostics: list[Diagnostic],
+        source: str,
+        filename: str | None = None,
+    ) -> None:
+        self.document = document
+        self.diagnostics = diagnostics
+        self.source = source
+        self.filename = filename
 
     @property
     def ok(self) -> bool:
@@ -92,15 +99,16 @@ def parse(text: str, *, filename: str | None = None) -> Document:
     return result.document
 
 
-def parse_file(path: str | Path) -> Document:
+def parse_file(path: str | os.PathLike[str]) -> Document:
     """Parse a UTF-8 file; its name goes into every diagnostic."""
-    path = Path(path)
-    data = path.read_bytes()
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        data = file.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise StyxSyntaxError([invalid_utf8(error)], data.decode("utf-8", "replace"), str(path))
-    return parse(text, filename=str(path))
+        raise StyxSyntaxError([invalid_utf8(error)], data.decode("utf-8", "replace"), path) from None
+    return parse(text, filename=path)
 
 
 def invalid_utf8(error: UnicodeDecodeError) -> Diagnostic:

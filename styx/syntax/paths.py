@@ -14,6 +14,7 @@ already closed there, so its memory is the object's keys, not all paths.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 from styx.diagnostic import Diagnostic, Label
 from styx.source import Span
@@ -55,16 +56,19 @@ def key_label(key: Value) -> str:
     return "?"
 
 
-class _Level:
-    __slots__ = ("closed", "key", "label", "span", "terminal")
+#: A span as a plain pair; the tracker makes a `Span` only for a message.
+_Where = tuple[int, int]
 
-    def __init__(self, key: Hashable, label: str, span: Span, terminal: bool) -> None:
+
+class _Level:
+    __slots__ = ("closed", "key", "span", "terminal")
+
+    def __init__(self, key: Hashable, span: tuple[int, int], terminal: bool) -> None:
         self.key = key
-        self.label = label
         self.span = span
         self.terminal = terminal
-        #: Keys closed below this level: key -> (where defined, what closed it).
-        self.closed: dict[Hashable, tuple[Span, Span]] = {}
+        #: Keys closed right below this level: key -> (where defined, what closed it).
+        self.closed: dict[Hashable, tuple[_Where, _Where]] | None = None
 
 
 class PathTracker:
@@ -74,75 +78,104 @@ class PathTracker:
 
     def __init__(self) -> None:
         self._open: list[_Level] = []
-        self._root_closed: dict[Hashable, tuple[Span, Span]] = {}
+        self._root_closed: dict[Hashable, tuple[_Where, _Where]] = {}
 
     def enter(
-        self, keys: list[Hashable], labels: list[str], span: Span, is_object: bool
+        self,
+        keys: list[Hashable],
+        labels: list[str] | None,
+        span: tuple[int, int],
+        is_object: bool,
     ) -> Diagnostic | None:
         """Record an entry whose key is the path ``keys``; the problem, if any.
 
-        ``span`` is the whole key as written, ``is_object`` whether its value
-        is an object that later paths may continue into.
+        ``labels`` spell the keys for messages (None when the keys are their
+        own text), ``span`` is the whole key as written, ``is_object`` whether
+        its value is an object that later paths may continue into.
         """
         opened = self._open
+        if len(keys) == 1:  # a plain key: only the top level matters
+            key = keys[0]
+            if opened:
+                top = opened[0]
+                if top.key == key:
+                    return _duplicate(labels or keys, span, top.span)
+                self._root_closed[top.key] = (top.span, span)
+                opened.clear()
+            seen = self._root_closed.get(key)
+            if seen is not None:
+                return _duplicate(labels or keys, span, seen[0])
+            opened.append(_Level(key, span, not is_object))
+            return None
         common = 0
         limit = min(len(opened), len(keys))
         while common < limit and opened[common].key == keys[common]:
             common += 1
         if common == len(keys):
-            return _duplicate(labels, span, opened[common - 1].span)
-        while len(opened) > common:
-            level = opened.pop()
-            closed = opened[-1].closed if opened else self._root_closed
-            closed[level.key] = (level.span, span)
+            return _duplicate(labels or keys, span, opened[common - 1].span)
+        if len(opened) > common:
+            # Only the shallowest closed level needs remembering: everything
+            # below it can only be reached through it.
+            level = opened[common]
+            self._closed_below(common)[level.key] = (level.span, span)
+            del opened[common:]
         last = len(keys) - 1
         for depth in range(common, len(keys)):
-            parent = opened[depth - 1] if depth else None
-            if parent is not None and parent.terminal:
-                return _nest_into_terminal(labels[:depth], span, parent.span)
-            closed = parent.closed if parent is not None else self._root_closed
-            seen = closed.get(keys[depth])
+            if depth and opened[depth - 1].terminal:
+                return _nest_into_terminal((labels or keys)[:depth], span, opened[depth - 1].span)
+            closed = self._root_closed if depth == 0 else opened[depth - 1].closed
+            seen = closed.get(keys[depth]) if closed else None
             if seen is not None:
                 if depth == last:
-                    return _duplicate(labels, span, seen[0])
-                return _reopened(labels[: depth + 1], span, seen[1])
-            opened.append(
-                _Level(keys[depth], labels[depth], span, depth == last and not is_object)
-            )
+                    return _duplicate(labels or keys, span, seen[0])
+                return _reopened((labels or keys)[: depth + 1], span, seen[1])
+            opened.append(_Level(keys[depth], span, depth == last and not is_object))
         return None
 
+    def _closed_below(self, depth: int) -> dict[Hashable, tuple[_Where, _Where]]:
+        if depth == 0:
+            return self._root_closed
+        parent = self._open[depth - 1]
+        if parent.closed is None:
+            parent.closed = {}
+        return parent.closed
 
-def _duplicate(labels: list[str], span: Span, original: Span) -> Diagnostic:
-    name = ".".join(labels)
+
+def _name(labels: list[Any]) -> str:
+    return ".".join(str(label) for label in labels)
+
+
+def _duplicate(labels: list[Any], span: _Where, original: _Where) -> Diagnostic:
+    name = _name(labels)
     return Diagnostic(
         codes.DUPLICATE_KEY,
         f"duplicate key `{name}`",
-        span,
+        Span(*span),
         label="duplicate key",
-        labels=(Label(original, "first defined here"),),
+        labels=(Label(Span(*original), "first defined here"),),
         help="remove one of them, or merge their values",
     )
 
 
-def _reopened(labels: list[str], span: Span, closer: Span) -> Diagnostic:
-    name = ".".join(labels)
+def _reopened(labels: list[Any], span: _Where, closer: _Where) -> Diagnostic:
+    name = _name(labels)
     return Diagnostic(
         codes.REOPENED_PATH,
         f"cannot reopen path `{name}` after sibling appeared",
-        span,
+        Span(*span),
         label="cannot reopen path",
-        labels=(Label(closer, "path was closed when this sibling appeared"),),
+        labels=(Label(Span(*closer), "path was closed when this sibling appeared"),),
         help=f"keep every entry under `{name}` together, before its siblings",
     )
 
 
-def _nest_into_terminal(labels: list[str], span: Span, terminal: Span) -> Diagnostic:
-    name = ".".join(labels)
+def _nest_into_terminal(labels: list[Any], span: _Where, terminal: _Where) -> Diagnostic:
+    name = _name(labels)
     return Diagnostic(
         codes.NEST_INTO_TERMINAL,
         f"cannot nest into `{name}` which has a terminal value",
-        span,
+        Span(*span),
         label=f"cannot nest into `{name}`",
-        labels=(Label(terminal, "path has a terminal value"),),
+        labels=(Label(Span(*terminal), "path has a terminal value"),),
         help=f"give `{name}` an object value to put keys under it",
     )

@@ -15,7 +15,6 @@ and end with the path, and an attribute object spans its attributes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
@@ -73,20 +72,29 @@ class Value(Node):
 class Scalar(Value):
     """Opaque text; the schema, not the parser, decides what it means."""
 
-    __slots__ = ("kind", "lang", "text")
+    __slots__ = ("kind", "text")
 
-    def __init__(
-        self, text: str, kind: ScalarKind, start: int, end: int, lang: str | None = None
-    ) -> None:
+    #: A heredoc's language hint (``<<EOF,sql``); see `Heredoc`.
+    lang: str | None = None
+
+    def __init__(self, text: str, kind: ScalarKind, start: int, end: int) -> None:
         self.text = text
         self.kind = kind
         self.start = start
         self.end = end
-        #: A heredoc's language hint (``<<EOF,sql``), else None.
-        self.lang = lang
 
     def __repr__(self) -> str:
         return f"Scalar({self.text!r}, {self.kind.value}, {self.start}..{self.end})"
+
+
+class Heredoc(Scalar):
+    """A heredoc scalar, which alone may carry a language hint."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, text: str, start: int, end: int, lang: str | None) -> None:
+        super().__init__(text, ScalarKind.HEREDOC, start, end)
+        self.lang = lang
 
 
 class Unit(Value):
@@ -227,19 +235,30 @@ class Comment(Node):
         return f"Comment({self.start}..{self.end})"
 
 
-@dataclass(slots=True)
 class Document:
     """A parsed document: its root object plus what formatting needs to keep."""
 
-    source: str
-    root: Object
-    #: Every line comment, in source order (doc comments live on their entries).
-    comments: list[Comment] = field(default_factory=list)
-    #: True when the document is one ``{ ... }`` object rather than bare entries.
-    explicit_root: bool = False
-    #: A doc comment in front of an explicit root object.
-    doc: DocComment | None = None
-    filename: str | None = None
+    __slots__ = ("comments", "doc", "explicit_root", "filename", "root", "source")
+
+    def __init__(
+        self,
+        source: str,
+        root: Object,
+        comments: list[Comment] | None = None,
+        *,
+        explicit_root: bool = False,
+        doc: DocComment | None = None,
+        filename: str | None = None,
+    ) -> None:
+        self.source = source
+        self.root = root
+        #: Every line comment, in source order (doc comments live on their entries).
+        self.comments = comments if comments is not None else []
+        #: True when the document is one ``{ ... }`` object rather than bare entries.
+        self.explicit_root = explicit_root
+        #: A doc comment in front of an explicit root object.
+        self.doc = doc
+        self.filename = filename
 
     @property
     def entries(self) -> list[Entry]:
@@ -248,8 +267,8 @@ class Document:
     def get(self, key: str) -> Value | None:
         return self.root.get(key)
 
-
-KeyShape = tuple[object, ...] | str | None
+    def __repr__(self) -> str:
+        return f"Document({self.root.entries!r})"
 
 
 def shape(node: Value | Entry | Document) -> object:
