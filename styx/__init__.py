@@ -1,9 +1,9 @@
 """Styx for Python: parse, validate, format and convert Styx documents.
 
-    >>> import styx
-    >>> doc = styx.parse("server host>localhost port>8080")
-    >>> doc.get("server").get("port").text
-    '8080'
+>>> import styx
+>>> doc = styx.parse("server host>localhost port>8080")
+>>> doc.get("server").get("port").text
+'8080'
 """
 
 from styx.diagnostic import Diagnostic, Label, Severity

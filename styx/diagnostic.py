@@ -8,12 +8,12 @@ and the JSON output decide how they look.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from styx.source import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
@@ -140,7 +140,9 @@ class DiagnosticSink:
         notes: tuple[str, ...] = (),
         help: str | None = None,
     ) -> None:
-        self.items.append(Diagnostic(code, message, span, Severity.ERROR, label, labels, notes, help))
+        self.items.append(
+            Diagnostic(code, message, span, Severity.ERROR, label, labels, notes, help)
+        )
 
     def sorted(self) -> list[Diagnostic]:
         """In source order."""

@@ -26,7 +26,8 @@ def styx() -> None:
 def tree(
     path: Annotated[str, typer.Argument(help="A .styx file, or - for standard input.")],
     fmt: Annotated[
-        TreeFormat, typer.Option("--format", "-f", help="debug: readable outline; sexp: compliance format.")
+        TreeFormat,
+        typer.Option("--format", "-f", help="debug: readable outline; sexp: compliance format."),
     ] = TreeFormat.DEBUG,
 ) -> None:
     """Print the parsed tree of a document."""
@@ -34,15 +35,9 @@ def tree(
 
 
 def run(args: list[str]) -> int:
+    """Run the application on an argument list; the exit code."""
     try:
-        app(args=args, prog_name="styx", standalone_mode=False)
-    except typer.Exit as done:
-        return done.exit_code
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return 2 if isinstance(error, click.UsageError) else 1
-        raise
+        app(args=args, prog_name="styx")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     return 0

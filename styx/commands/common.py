@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import IntEnum
-import os
 
 from styx.diagnostic import Diagnostic
 from styx.source import Span

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from styx.commands.common import ExitCode, Outcome, Source
 from styx.syntax.dump import outline, sexp, sexp_error
 from styx.syntax.parser import parse_lenient
 
 
-class TreeFormat(str, Enum):
+class TreeFormat(StrEnum):
     DEBUG = "debug"  #: an indented outline with spans, for people
     SEXP = "sexp"  #: the compliance suite's S-expressions
 

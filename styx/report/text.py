@@ -102,7 +102,12 @@ def render(
         if previous is not None and number > previous + 1:
             lines.append([("...", "gutter")])
         previous = number
-        lines.append([(f"{number + 1:>{gutter}} | ", "gutter"), (_display(index.line_text(number)), "source")])
+        lines.append(
+            [
+                (f"{number + 1:>{gutter}} | ", "gutter"),
+                (_display(index.line_text(number)), "source"),
+            ]
+        )
         here = [mark for mark in marks if index.line_of(mark.span.start) == number]
         for mark in sorted(here, key=lambda m: (_columns(index, number, m.span), not m.primary)):
             first, last = _columns(index, number, mark.span)

@@ -91,7 +91,9 @@ class TreeBuilder:
         if kind == "TAG":
             return _tag_chain(item, None)
         if kind == "RAW":
-            return Scalar(literals.raw_body(item.value), ScalarKind.RAW, item.start_pos, item.end_pos)
+            return Scalar(
+                literals.raw_body(item.value), ScalarKind.RAW, item.start_pos, item.end_pos
+            )
         if kind == "HEREDOC":
             text, lang = literals.heredoc(item.value, item.start_pos, self.sink)
             return Heredoc(text, item.start_pos, item.end_pos, lang)
@@ -137,7 +139,8 @@ class TreeBuilder:
             "expected a heredoc delimiter after `<<`",
             span,
             label="a heredoc delimiter starts with an uppercase letter",
-            help="write <<EOF (uppercase letters, digits, `_`), or quote text that starts with `<<`",
+            help="write <<EOF (uppercase letters, digits, `_`), "
+            "or quote text that starts with `<<`",
         )
         return Scalar(item.value, ScalarKind.BARE, *span)
 
@@ -430,7 +433,11 @@ class TreeBuilder:
                 f"did you mean `@{value.name}{_opening(extra)}`? whitespace is not allowed "
                 "between a tag and its payload"
             )
-        if isinstance(extra, Scalar) and extra.kind is ScalarKind.BARE and extra.text.startswith("//"):
+        if (
+            isinstance(extra, Scalar)
+            and extra.kind is ScalarKind.BARE
+            and extra.text.startswith("//")
+        ):
             notes = (f"`//` without a space before it is part of the scalar `{extra.text}`",)
             help = "add a space before `//` to start a comment"
         self.sink.error(

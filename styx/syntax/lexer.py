@@ -17,7 +17,7 @@ from typing import Any
 
 from lark.lexer import Lexer, LexerState
 
-from styx.diagnostic import DiagnosticSink, Label
+from styx.diagnostic import DiagnosticSink
 from styx.source import Span
 from styx.syntax import codes
 from styx.syntax.tree import Comment, DocComment
@@ -90,7 +90,7 @@ class StyxLexer(Lexer):
             + ")"
         )
 
-    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:  # type: ignore[override]
         source = lexer_state.text
         assert isinstance(source, LexInput)
         return _Scan(source, self._pattern).tokens()
@@ -118,7 +118,7 @@ class _Scan:
         self._last_char = char
         return self._last_byte
 
-    def tokens(self) -> Iterator[Token]:  # noqa: C901 - one loop keeps the hot path fast
+    def tokens(self) -> Iterator[Token]:
         text = self.text
         sink = self.sink
         comments = self.source.comments
@@ -258,7 +258,7 @@ class _Scan:
             self._dangling(doc, "the document ends after it")
         eof = byte(len(text))
         for opener in reversed(stack):
-            closer, char, what = _CLOSER[opener.type]
+            _closer, char, what = _CLOSER[opener.type]
             sink.error(
                 codes.UNCLOSED_DELIMITER,
                 f"unclosed {what} (missing `{char}`)",

@@ -62,7 +62,7 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
             f"invalid escape sequence `{bad}`",
             Span(where, where + len(bad.encode("utf-8"))),
             label="invalid escape",
-            help=f"{_ESCAPE_HELP}; for text full of backslashes use a raw string r#\"...\"#",
+            help=f'{_ESCAPE_HELP}; for text full of backslashes use a raw string r#"..."#',
         )
         out.append(bad)
         i = slash + len(bad)
@@ -140,10 +140,10 @@ def _report_indent(
         codes.HEREDOC_INDENT,
         "heredoc line less indented than closing delimiter",
         Span(line_start, line_start + max(lead, 1)),
-        label=f"this line is indented {lead} characters" if lead else "this line has no indentation",
-        labels=(
-            Label(closing, f"closing delimiter is indented {indent} characters"),
-        ),
+        label=f"this line is indented {lead} characters"
+        if lead
+        else "this line has no indentation",
+        labels=(Label(closing, f"closing delimiter is indented {indent} characters"),),
         help=f"indent the content by at least {indent} characters, or dedent the closing delimiter",
     )
 

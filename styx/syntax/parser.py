@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gc
-import threading
 import os
+import threading
 
 import lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
-from styx.diagnostic import Diagnostic, DiagnosticSink, Label, Severity
+from styx.diagnostic import Diagnostic, DiagnosticSink, Severity
 from styx.source import LineIndex, Span
 from styx.syntax import codes
 from styx.syntax.build import TreeBuilder
@@ -79,7 +79,7 @@ def parse_lenient(text: str, *, filename: str | None = None) -> ParseResult:
         collecting = gc.isenabled()
         gc.disable()  # a parse allocates many small objects and makes no cycles
         try:
-            document = parser.parse(source)  # type: ignore[arg-type]
+            document = parser.parse(source)  # type: ignore[assignment]
         except UnexpectedInput as error:
             sink.add(_unexpected(error, text))
         finally:
@@ -107,7 +107,9 @@ def parse_file(path: str | os.PathLike[str]) -> Document:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise StyxSyntaxError([invalid_utf8(error)], data.decode("utf-8", "replace"), path) from None
+        raise StyxSyntaxError(
+            [invalid_utf8(error)], data.decode("utf-8", "replace"), path
+        ) from None
     return parse(text, filename=path)
 
 
@@ -143,14 +145,10 @@ def _unexpected(error: UnexpectedInput, text: str) -> Diagnostic:
             f"unexpected `{char}`",
             span,
             label=f"no `{opener}` is open here",
-            help=f"remove it, or check the brackets before it: `{opener}` opens what `{char}` closes",
+            help=f"remove it, or check the brackets before it: "
+            f"`{opener}` opens what `{char}` closes",
         )
     shown = token.value if isinstance(token.value, str) else token.type
-    labels: tuple[Label, ...] = ()
     return Diagnostic(
-        codes.UNEXPECTED_TOKEN,
-        f"unexpected `{shown}`",
-        span,
-        label="unexpected token",
-        labels=labels,
+        codes.UNEXPECTED_TOKEN, f"unexpected `{shown}`", span, label="unexpected token"
     )

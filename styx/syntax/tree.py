@@ -15,20 +15,20 @@ and end with the path, and an attribute object spans its attributes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 from styx.source import Span
 
 
-class ScalarKind(str, Enum):
+class ScalarKind(StrEnum):
     BARE = "bare"
     QUOTED = "quoted"
     RAW = "raw"
     HEREDOC = "heredoc"
 
 
-class ObjectForm(str, Enum):
+class ObjectForm(StrEnum):
     """How an object was written; the formatter writes it back the same way."""
 
     BLOCK = "block"  #: { ... }
