@@ -35,7 +35,36 @@ from styx.syntax.tree import (
 )
 
 _BARE = ScalarKind.BARE
-_BLOCKS = (Object, Sequence)
+
+
+#: One segment of a dotted key: text, start, end, and how it was written.
+_Segment = tuple[str, int, int, ScalarKind]
+
+
+def _path_pieces(atoms: list[Value]) -> list[Scalar]:
+    """The leading atoms that touch each other to form one dotted key with
+    quoted segments (``"a.b".c``, ``a."b"``); empty when there are none."""
+    pieces: list[Scalar] = []
+    for atom in atoms:
+        if type(atom) is not Scalar or atom.kind is ScalarKind.HEREDOC:
+            break
+        if pieces:
+            before = pieces[-1]
+            joined = before.end == atom.start and (
+                (before.kind is _BARE and before.text.endswith("."))
+                or (atom.kind is _BARE and atom.text.startswith("."))
+            )
+            if not joined:
+                break
+        pieces.append(atom)
+    if len(pieces) < 2:
+        return []
+    return pieces
+
+
+def _is_block(value: Value) -> bool:
+    """Written with its own brackets: what a bare key may not touch."""
+    return type(value) is Sequence or (type(value) is Object and value.form is ObjectForm.BLOCK)
 
 
 class _Attr:
@@ -51,7 +80,7 @@ class _Attr:
 class _Entries:
     """The entries of one object (or of the document) while they arrive."""
 
-    __slots__ = ("entries", "root", "tracker", "trailing")
+    __slots__ = ("entries", "object_keys", "root", "tracker", "trailing")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
@@ -61,6 +90,9 @@ class _Entries:
         self.root: Entry | None = None
         #: Atoms after that entry's key, for the explicit-root check.
         self.trailing: list[Value] = []
+        #: Later block-object keys: invalid keys, or trailing content after
+        #: an explicit root (reported once it is known which).
+        self.object_keys: list[Value] = []
 
 
 class TreeBuilder:
@@ -148,7 +180,19 @@ class TreeBuilder:
         return _tag_chain(children[0], children[1])
 
     def attr(self, children: list[Any]) -> _Attr:
-        return _Attr(children[0], children[1])
+        key, value = children
+        if value is None:  # a stray ">" already reported: `a>>`
+            value = Unit(key.end_pos, key.end_pos)
+        elif type(value) is _Attr:
+            self.sink.error(
+                codes.UNEXPECTED_TOKEN,
+                "an attribute value cannot be another attribute",
+                Span(value.key.start_pos, value.value.end),
+                label="`>` again inside an attribute value",
+                help=f'quote the value if the `>` belongs to it: {key.value}"..."',
+            )
+            value = self._attribute_object([value], in_sequence=False)
+        return _Attr(key, value)
 
     def extra(self, children: list[Any]) -> list[Any]:
         if len(children) == 1:
@@ -193,8 +237,7 @@ class TreeBuilder:
         entries: list[Entry] = []
         for item in children:
             if type(item) is _Entries:
-                if item.root is not None:
-                    self._invalid_key(item.root.key)
+                self._report_object_keys(item)
                 entries = item.entries
         return Object(entries, children[0].start_pos, children[-1].end_pos)
 
@@ -225,7 +268,7 @@ class TreeBuilder:
             # The common case: `key value` with a plain bare key.
             text = key.text = sys.intern(key.text)
             if "." not in text:
-                if key.end == value.start and type(value) in _BLOCKS:
+                if key.end == value.start and _is_block(value):
                     self._missing_whitespace(value)
                 group.entries.append(Entry(key, value, doc))
                 problem = group.tracker.enter(
@@ -244,43 +287,51 @@ class TreeBuilder:
                 return
         if any(type(atom) is _Attr for atom in atoms):
             atoms = self._group_attributes(atoms)
+        pieces = _path_pieces(atoms)
         key = atoms[0]
-        if len(atoms) == 1:
-            value: Value = Unit(key.start, key.end, implicit=True)
-        else:
-            value = atoms[1]
-            if (
-                type(key) is Scalar
-                and key.kind is _BARE
-                and key.end == value.start
-                and type(value) in _BLOCKS
-            ):
-                self._missing_whitespace(value)
+        rest = atoms[len(pieces) :] if pieces else atoms[1:]
+        value: Value = rest[0] if rest else Unit(key.start, atoms[0].end, implicit=True)
+        if (
+            len(rest) > 0
+            and type(key) is Scalar
+            and key.kind is _BARE
+            and key.end == value.start
+            and _is_block(value)
+        ):
+            self._missing_whitespace(value)
         entry = Entry(key, value, doc)
         group.entries.append(entry)
         if type(key) is Object and key.form is ObjectForm.BLOCK:
             if len(group.entries) == 1:
                 group.root = entry
-                group.trailing = atoms[1:]
+                group.trailing = rest
             else:
-                self._invalid_key(key)
+                group.object_keys.append(key)
             return
-        if len(atoms) > 2:
-            self._too_many(atoms)
-        span = (key.start, key.end)
+        if len(rest) > 1:
+            self._too_many([key, *rest])
         is_object = type(value) is Object
         keys: list[Hashable]
         labels: list[str] | None = None
-        if type(key) is Scalar and key.kind is _BARE:
+        if pieces:
+            span = (pieces[0].start, pieces[-1].end)
+            segments = self._segments(pieces)
+            if segments is None:
+                return
+            keys = self._expand_path(entry, segments, span[1])
+            labels = [text for text, *_ in segments]
+        elif type(key) is Scalar and key.kind is _BARE:
+            span = (key.start, key.end)
             text = key.text = sys.intern(key.text)
             if "." in text:
-                expanded = self._expand_path(entry)
-                if expanded is None:
+                segments = self._segments([key])
+                if segments is None:
                     return
-                keys = expanded
+                keys = self._expand_path(entry, segments, key.end)
             else:
                 keys = [text]
         elif self._valid_key(key):
+            span = (key.start, key.end)
             keys = [key_identity(key)]
             labels = [key_label(key)]
         else:
@@ -288,6 +339,10 @@ class TreeBuilder:
         problem = group.tracker.enter(keys, labels, span, is_object)
         if problem is not None:
             self.sink.add(problem)
+
+    def _report_object_keys(self, group: _Entries) -> None:
+        for key in ([group.root.key] if group.root is not None else []) + group.object_keys:
+            self._invalid_key(key)
 
     def start(self, children: list[Any]) -> Document:
         source = self.source
@@ -297,6 +352,7 @@ class TreeBuilder:
         if group is None:
             return Document(text, Object([], 0, size), source.comments)
         if group.root is None:
+            self._report_object_keys(group)
             return Document(text, Object(group.entries, 0, size), source.comments)
         # parser[document.root]: a document that starts with `{` is that object.
         root = group.root.key
@@ -355,37 +411,53 @@ class TreeBuilder:
             )
         return result
 
-    def _expand_path(self, entry: Entry) -> list[Hashable] | None:
-        """Turn ``a.b.c value`` into ``a {b {c value}}`` (parser[entry.path]);
-        the path's keys, or None when the path is malformed."""
-        key = entry.key
-        assert isinstance(key, Scalar)
-        segments = key.text.split(".")
-        if "" in segments:
+    def _segments(self, pieces: list[Scalar]) -> list[_Segment] | None:
+        """The segments of a dotted key written as one bare scalar or as
+        touching pieces (``"a.b".c``); None, reported, when one is empty."""
+        segments: list[_Segment] = []
+        last = len(pieces) - 1
+        for index, piece in enumerate(pieces):
+            if piece.kind is not _BARE:
+                segments.append((piece.text, piece.start, piece.end, piece.kind))
+                continue
+            text, offset = piece.text, piece.start
+            if index > 0:  # the dot joining it to the quoted piece before
+                text, offset = text[1:], offset + 1
+            if index < last and pieces[index + 1].kind is not _BARE:
+                text = text[:-1]
+            if not text and 0 < index < last:
+                continue  # just the dot between two quoted pieces
+            for part in text.split("."):
+                size = len(part) if part.isascii() else len(part.encode("utf-8"))
+                segments.append((sys.intern(part), offset, offset + size, _BARE))
+                offset += size + 1
+        if any(not text and kind is _BARE for text, _, _, kind in segments):
+            written = "".join(piece.text if piece.kind is _BARE else f'"{piece.text}"'
+                              for piece in pieces)
             self.sink.error(
                 codes.INVALID_KEY,
-                f"invalid key `{key.text}`",
-                key.span,
+                f"invalid key `{written}`",
+                Span(pieces[0].start, pieces[-1].end),
                 label="a dotted key needs a name between every two dots",
-                help=f'quote the key if the dots belong to it: "{key.text}"',
+                help=f'quote the key if the dots belong to it: "{written}"',
             )
             return None
-        bounds: list[tuple[int, int]] = []
-        offset = key.start
-        for segment in segments:
-            length = len(segment) if segment.isascii() else len(segment.encode("utf-8"))
-            bounds.append((offset, offset + length))
-            offset += length + 1
+        return segments
+
+    def _expand_path(self, entry: Entry, segments: list[_Segment], end: int) -> list[Hashable]:
+        """Turn ``a.b.c value`` into ``a {b {c value}}`` (parser[entry.path]);
+        the path's keys."""
         inner = entry.value
         if isinstance(inner, Unit) and inner.implicit:
-            inner = Unit(key.start, key.end, implicit=True)
+            inner = Unit(segments[0][1], end, implicit=True)
         for index in range(len(segments) - 1, 0, -1):
-            start, end = bounds[index]
-            child = Scalar(sys.intern(segments[index]), _BARE, start, end)
-            inner = Object([Entry(child, inner)], bounds[index - 1][0], key.end, ObjectForm.PATH)
-        entry.key = Scalar(sys.intern(segments[0]), _BARE, *bounds[0])
+            text, start, stop, kind = segments[index]
+            child = Scalar(text, kind, start, stop)
+            inner = Object([Entry(child, inner)], segments[index - 1][1], end, ObjectForm.PATH)
+        text, start, stop, kind = segments[0]
+        entry.key = Scalar(text, kind, start, stop)
         entry.value = inner
-        return list(segments)
+        return [text for text, *_ in segments]
 
     def _valid_key(self, key: Value) -> bool:
         if isinstance(key, Scalar):
@@ -428,7 +500,12 @@ class TreeBuilder:
         key, value = atoms[0], atoms[1]
         notes: tuple[str, ...] = ()
         help = "an entry is a key and at most one value; quote text that contains spaces"
-        if isinstance(value, Tagged) and value.value is None and value.end < extra.start:
+        if (
+            isinstance(value, Tagged)
+            and value.value is None
+            and value.end < extra.start
+            and _opening(extra)
+        ):
             help = (
                 f"did you mean `@{value.name}{_opening(extra)}`? whitespace is not allowed "
                 "between a tag and its payload"
@@ -496,11 +573,14 @@ def _tag_chain(token: Token, payload: Value | None) -> Tagged:
 
 
 def _opening(value: Value) -> str:
-    if isinstance(value, Object):
+    """How a payload would be written against its tag ("" if it cannot be one)."""
+    if isinstance(value, Object) and value.form is ObjectForm.BLOCK:
         return "{...}"
     if isinstance(value, Sequence):
         return "(...)"
-    return '"..."'
+    if isinstance(value, Scalar) and value.kind is not ScalarKind.BARE:
+        return '"..."'
+    return ""
 
 
 def _attr_text(attr: _Attr) -> str:

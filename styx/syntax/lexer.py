@@ -227,6 +227,13 @@ class _Scan:
             if kind in _OPENERS:
                 stack.append(token)
                 in_sequence = kind == "LPAREN"
+            elif kind == "QUOTED_UNTERMINATED" and token.value.endswith("\n"):
+                # The error token took the line break: the line still ends here.
+                yield token
+                line_has_content = False
+                if not in_sequence:
+                    sep = Token("SEP", "\n", end - 1, end)
+                continue
             elif kind == "TAG" or kind == "AT":
                 follow = text[char_end : char_end + 1]
                 if kind == "TAG" and self._touches_payload(char_end):

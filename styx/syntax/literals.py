@@ -76,10 +76,13 @@ def _unicode_escape(body: str, at: int) -> tuple[str | None, int]:
         value = int(braced.group(1), 16)
         length = braced.end() - at
     else:
+        if body.startswith("{", at):
+            close = body.find("}", at, at + 12)
+            return None, (close + 1 - at) if close > 0 else 1
         four = _HEX4.match(body, at)
         if not four:
             run = at
-            while run < len(body) and run < at + 4 and body[run] in "0123456789abcdefABCDEF{}":
+            while run < len(body) and run < at + 4 and body[run] in "0123456789abcdefABCDEF":
                 run += 1
             return None, run - at
         value = int(four.group(), 16)
@@ -124,7 +127,7 @@ def heredoc(token: str, start: int, sink: DiagnosticSink) -> tuple[str, str | No
             stripped = line.rstrip("\r")
             lead = len(stripped) - len(stripped.lstrip(" \t"))
             if lead < indent and stripped.strip(" \t"):
-                _report_indent(sink, offset, lead, indent, closing_span)
+                _report_indent(sink, offset, lead, indent, closing_span, stripped[:1])
             content.append(stripped[min(lead, indent) :])
             offset += len(line.encode("utf-8")) + 1
     else:
@@ -134,12 +137,12 @@ def heredoc(token: str, start: int, sink: DiagnosticSink) -> tuple[str, str | No
 
 
 def _report_indent(
-    sink: DiagnosticSink, line_start: int, lead: int, indent: int, closing: Span
+    sink: DiagnosticSink, line_start: int, lead: int, indent: int, closing: Span, first: str
 ) -> None:
     sink.error(
         codes.HEREDOC_INDENT,
         "heredoc line less indented than closing delimiter",
-        Span(line_start, line_start + max(lead, 1)),
+        Span(line_start, line_start + (lead or len(first.encode("utf-8")))),
         label=f"this line is indented {lead} characters"
         if lead
         else "this line has no indentation",
