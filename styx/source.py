@@ -86,6 +86,13 @@ class LineIndex:
         line = self.line_of(offset)
         return Position(line + 1, len(self.prefix(offset)) + 1)
 
+    def offset_at(self, position: Position) -> int:
+        """Byte offset of a 1-based line and character column (clamped to the text)."""
+        line = min(max(position.line - 1, 0), len(self._starts) - 1)
+        text = self.line_text(line)
+        column = min(max(position.column - 1, 0), len(text))
+        return self._starts[line] + len(text[:column].encode("utf-8"))
+
     def utf16_position(self, offset: int) -> tuple[int, int]:
         """0-based line and UTF-16 column, as the Language Server Protocol counts."""
         line = self.line_of(offset)

@@ -1,7 +1,11 @@
-"""The typer application: help, completion and the full option surface."""
+"""The typer application: help, completion and the full option surface.
+
+Each command is a thin wrapper over `styx.cli.run`.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,10 +15,39 @@ from styx.commands.tree import TreeFormat
 
 app = typer.Typer(
     name="styx",
-    help="Parse, check, format and convert Styx documents.",
+    help="Parse, check, format and convert Styx documents.\n\n"
+    "A first argument containing '.' or '/', or '-', is a file: `styx FILE` formats it "
+    "to stdout (see `styx file --help` for the file-mode options).",
     no_args_is_help=True,
     add_completion=True,
+    rich_markup_mode=None,
 )
+
+
+class Color(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SHORT = "short"
+    GITHUB = "github"
+    SARIF = "sarif"
+
+
+ColorOption = Annotated[
+    Color,
+    typer.Option(
+        "--color",
+        help="Colour diagnostics: auto (on a terminal, unless NO_COLOR is set), always, never.",
+    ),
+]
+Paths = Annotated[list[str], typer.Argument(help="Files or directories (searched for *.styx).")]
+Path = Annotated[str, typer.Argument(help="A file, or - for standard input.")]
+Output = Annotated[str, typer.Option("--output", "-o", help="Write here instead of stdout (-).")]
 
 
 @app.callback()
@@ -23,15 +56,95 @@ def styx() -> None:
 
 
 @app.command()
+def check(
+    paths: Paths,
+    report: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            help="How to report: text (default; github inside GitHub Actions), json, short "
+            "(file:line:col), github (workflow annotations), sarif (SARIF 2.1.0).",
+        ),
+    ] = None,
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """Lint documents: exit 0 when all are valid, 1 on syntax errors, 3 on I/O errors."""
+    raise typer.Exit(verbs.check(paths, color.value, report.value if report else None))
+
+
+@app.command()
+def fmt(
+    paths: Paths,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print what would change, as a unified diff.")
+    ] = False,
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """Rewrite documents in the canonical layout (a file with errors is never touched)."""
+    raise typer.Exit(verbs.format_files(paths, check=check, diff=diff, color=color.value))
+
+
+@app.command("to-json")
+def to_json(
+    path: Path,
+    compact: Annotated[bool, typer.Option("--compact", help="One line.")] = False,
+    out: Output = "-",
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """Convert a document to JSON (scalars stay strings, tags become {"$tag": ...})."""
+    raise typer.Exit(verbs.to_json(path, compact=compact, out=out, color=color.value))
+
+
+@app.command("from-json")
+def from_json(path: Path, out: Output = "-", color: ColorOption = Color.AUTO) -> None:
+    """Convert JSON to a Styx document."""
+    raise typer.Exit(verbs.from_json(path, out=out, color=color.value))
+
+
+@app.command()
 def tree(
-    path: Annotated[str, typer.Argument(help="A .styx file, or - for standard input.")],
-    fmt: Annotated[
+    path: Path,
+    tree_format: Annotated[
         TreeFormat,
         typer.Option("--format", "-f", help="debug: readable outline; sexp: compliance format."),
     ] = TreeFormat.DEBUG,
+    color: ColorOption = Color.AUTO,
 ) -> None:
     """Print the parsed tree of a document."""
-    raise typer.Exit(verbs.tree(path, fmt.value))
+    raise typer.Exit(verbs.tree(path, tree_format.value, color.value))
+
+
+@app.command("file")
+def file_mode(
+    path: Path,
+    out: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the formatted document here.")
+    ] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json-out", help="Write the document as JSON here (- = stdout).")
+    ] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the file itself.")] = False,
+    compact: Annotated[bool, typer.Option("--compact", help="Single-line output.")] = False,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="Only check; no output unless -o or --json-out.")
+    ] = False,
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """File mode, also reached as `styx FILE ...`: format to stdout, convert, or validate."""
+    raise typer.Exit(
+        verbs.file_mode(
+            path,
+            out=out,
+            json_out=json_out,
+            in_place=in_place,
+            compact=compact,
+            validate=validate,
+            color=color.value,
+        )
+    )
 
 
 def run(args: list[str]) -> int:

@@ -1,16 +1,79 @@
-"""Printing diagnostics on stderr."""
+"""Where results go: data to stdout (or a file), diagnostics to stderr.
+
+Machine formats of `styx check` (json, short, github, sarif) are the data of
+that command and go to stdout. Colour is decided per stream; rich is only
+imported when colour is actually used.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 
-from styx.commands.common import Source
-from styx.diagnostic import Diagnostic
-from styx.report.text import render_plain
+from styx.commands.common import ExitCode, Outcome, Source
+from styx.commands.fmt import write_atomically
+
+TEXT = "text"
 
 
-def print_diagnostics(source: Source, diagnostics: Iterable[Diagnostic]) -> None:
-    name = "<stdin>" if source.name == "-" else source.name
-    for diagnostic in diagnostics:
-        sys.stderr.write(render_plain(diagnostic, source.text, name))
+def display_name(source: Source) -> str:
+    return "<stdin>" if source.name == "-" else source.name
+
+
+def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEXT) -> None:
+    """Report every outcome's diagnostics in the chosen format."""
+    outcomes = list(outcomes)
+    if fmt != TEXT:
+        from styx.report.machine import FORMATS, Report
+
+        reports = [
+            Report(display_name(o.source), o.source.text, d)
+            for o in outcomes
+            for d in o.diagnostics
+        ]
+        sys.stdout.write(FORMATS[fmt](reports))
+        return
+    from styx.report.color import should_color, write_diagnostics
+    from styx.report.text import render
+
+    use_color = should_color(sys.stderr, color)
+    for outcome in outcomes:
+        for diagnostic in outcome.diagnostics:
+            lines = render(diagnostic, outcome.source.text, display_name(outcome.source))
+            write_diagnostics(sys.stderr, lines, use_color)
+            sys.stderr.write("\n")  # a blank line between diagnostics, as rustc
+
+
+def choose_format(requested: str | None) -> str:
+    """The requested format, else GitHub annotations inside GitHub Actions, else text."""
+    if requested:
+        return requested
+    from styx.report.machine import auto_format
+
+    return auto_format(os.environ) or TEXT
+
+
+def write_output(target: str, text: str) -> Outcome | None:
+    """Write data to a file, or to stdout for ``-``; an outcome only on failure."""
+    if target == "-":
+        sys.stdout.write(text)
+        return None
+    try:
+        write_atomically(target, text)
+    except OSError as error:
+        from styx.commands.common import io_problem
+
+        problem = io_problem(target, f"cannot write `{target}`: {error.strerror}")
+        return Outcome(Source(target, None, problem), "", [problem], ExitCode.IO)
+    return None
+
+
+def note(message: str) -> None:
+    """Progress and summaries for people, on stderr."""
+    sys.stderr.write(message + "\n")
+
+
+def worst(codes: Iterable[int]) -> int:
+    """With several files the worst exit code wins."""
+    return max(codes, default=0)

@@ -1,8 +1,9 @@
 """The typer-free route for plain invocations of the hot verbs.
 
-Only argument lists made of the verb, its known options and paths are taken;
-anything else (``--help``, an unknown flag, a typo) returns None and goes to
-typer, which owns help texts and error messages.
+An argument list is taken only when it consists of the verb, options this
+route knows with valid values, and paths; anything else (``--help``, an
+unknown flag, a typo, a bad value) returns None and goes to typer, which owns
+help texts and usage errors.
 """
 
 from __future__ import annotations
@@ -11,26 +12,76 @@ from collections.abc import Callable
 
 from styx.cli import run
 
+_COLORS = ("auto", "always", "never")
+_REPORTS = ("text", "json", "short", "github", "sarif")
+
+
+class _Args:
+    """Paths and ``--name value`` options; `ok` is False on anything unknown."""
+
+    def __init__(self, args: list[str], values: dict[str, tuple[str, ...]], flags: tuple[str, ...]):
+        self.paths: list[str] = []
+        self.options: dict[str, str] = {}
+        self.flags: set[str] = set()
+        self.ok = True
+        rest = iter(args)
+        for arg in rest:
+            name, has_value, value = arg.partition("=")
+            if name in values:
+                value = value if has_value else next(rest, "")
+                self.ok &= bool(value) and (value in values[name] or not values[name])
+                self.options[name] = value
+            elif arg in flags:
+                self.flags.add(arg)
+            elif arg == "-" or not arg.startswith("-"):
+                self.paths.append(arg)
+            else:
+                self.ok = False
+
 
 def _tree(args: list[str]) -> int | None:
-    fmt = "debug"
-    paths: list[str] = []
-    rest = iter(args)
-    for arg in rest:
-        if arg in ("--format", "-f"):
-            fmt = next(rest, "")
-        elif arg.startswith("--format="):
-            fmt = arg.partition("=")[2]
-        elif arg == "-" or not arg.startswith("-"):
-            paths.append(arg)
-        else:
-            return None
-    if fmt not in ("debug", "sexp") or len(paths) != 1:
+    parsed = _Args(
+        args, {"--format": ("debug", "sexp"), "-f": ("debug", "sexp"), "--color": _COLORS}, ()
+    )
+    if not parsed.ok or len(parsed.paths) != 1:
         return None
-    return run.tree(paths[0], fmt)
+    fmt = parsed.options.get("--format") or parsed.options.get("-f") or "debug"
+    return run.tree(parsed.paths[0], fmt, parsed.options.get("--color", "auto"))
 
 
-_VERBS: dict[str, Callable[[list[str]], int | None]] = {"tree": _tree}
+def _check(args: list[str]) -> int | None:
+    parsed = _Args(args, {"--format": _REPORTS, "--color": _COLORS}, ())
+    if not parsed.ok or not parsed.paths:
+        return None
+    return run.check(
+        parsed.paths, parsed.options.get("--color", "auto"), parsed.options.get("--format")
+    )
+
+
+def _file(args: list[str]) -> int | None:
+    parsed = _Args(
+        args,
+        {"-o": (), "--output": (), "--json-out": (), "--color": _COLORS},
+        ("--in-place", "--compact", "--validate"),
+    )
+    if not parsed.ok or len(parsed.paths) != 1:
+        return None
+    return run.file_mode(
+        parsed.paths[0],
+        out=parsed.options.get("-o", parsed.options.get("--output")),
+        json_out=parsed.options.get("--json-out"),
+        in_place="--in-place" in parsed.flags,
+        compact="--compact" in parsed.flags,
+        validate="--validate" in parsed.flags,
+        color=parsed.options.get("--color", "auto"),
+    )
+
+
+_VERBS: dict[str, Callable[[list[str]], int | None]] = {
+    "tree": _tree,
+    "check": _check,
+    "file": _file,
+}
 
 
 def dispatch(args: list[str]) -> int | None:

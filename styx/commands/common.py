@@ -8,7 +8,8 @@ from enum import IntEnum
 
 from styx.diagnostic import Diagnostic
 from styx.source import Span
-from styx.syntax.parser import invalid_utf8
+from styx.syntax.parser import invalid_utf8, parse_lenient
+from styx.syntax.tree import Document
 
 IO_ERROR = "styx::io-error"
 
@@ -36,7 +37,7 @@ class Source:
 class Outcome:
     """What a verb produced for one document."""
 
-    __slots__ = ("code", "diagnostics", "output", "source")
+    __slots__ = ("code", "diagnostics", "document", "output", "source")
 
     def __init__(
         self,
@@ -44,11 +45,18 @@ class Outcome:
         output: str = "",
         diagnostics: list[Diagnostic] | None = None,
         code: ExitCode = ExitCode.OK,
+        document: Document | None = None,
     ) -> None:
         self.source = source
         self.output = output
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.code = code
+        #: The parsed document, once a verb has one.
+        self.document = document
+
+    def then(self, output: str) -> Outcome:
+        """This outcome with the output of the next step."""
+        return Outcome(self.source, output, self.diagnostics, self.code, self.document)
 
 
 def io_problem(name: str, message: str, help: str | None = None) -> Diagnostic:
@@ -83,3 +91,15 @@ def read_source(name: str) -> Source:
         return Source(name, data.decode("utf-8"))
     except UnicodeDecodeError as error:
         return Source(name, data.decode("utf-8", "replace"), invalid_utf8(error))
+
+
+def parse_source(source: Source) -> Outcome:
+    """Parse what was read; the outcome holds the document when it is valid."""
+    if source.problem is not None:
+        code = ExitCode.IO if source.text is None else ExitCode.SYNTAX
+        return Outcome(source, diagnostics=[source.problem], code=code)
+    assert source.text is not None
+    result = parse_lenient(source.text, filename=source.name)
+    if not result.ok or result.document is None:
+        return Outcome(source, diagnostics=result.diagnostics, code=ExitCode.SYNTAX)
+    return Outcome(source, diagnostics=result.diagnostics, document=result.document)

@@ -1,23 +1,62 @@
 """Diagnostics in the rustc-like layout of the spec's diagnostics.md.
 
     error[styx::duplicate-key]: duplicate key `port`
-      --> config.styx:4:3
-       |
-     2 |   port 8080
-       |   ---- first defined here
-     4 |   port 9090
-       |   ^^^^ duplicate key
-       |
-       = help: remove one of them, or merge their values
+     --> config.styx:4:3
+      |
+    2 |   port 8080
+      |   ---- first defined here
+    3 |   host localhost
+    4 |   port 9090
+      |   ^^^^ duplicate key
+      |
+      = help: remove one of them, or merge their values
 
-The renderer yields lines of (text, role) segments; `plain` joins them and
-the CLI colours them by role. Columns are display columns: tabs expand to
-four spaces and wide characters take two cells, so carets line up.
+`render` yields lines of (text, role) segments and `plain` joins them; colour
+is applied by role at the edge (`styx.report.color`), so this module never
+knows whether it writes to a terminal. The roles are the severities
+(``error``, ``warning``, ``note``) for the header and primary underlines,
+``help``, ``message``, ``gutter``, ``location``, ``source``, ``secondary``
+(secondary underlines and their labels) and ``plain``.
+
+Layout rules, chosen to stay readable in the awkward cases:
+
+- The lines shown are those where an annotation starts or ends. A hidden run
+  of a single line is shown anyway (a ``...`` would take as much room);
+  longer runs become one ``...`` row.
+- Primary spans are underlined ``^^^``, secondary labels ``---``. Several
+  annotations on one line share one underline row, as rustc draws them: the
+  rightmost label follows its underline and the others hang below it on
+  ``|`` connectors. Annotations that overlap cannot share a row without
+  hiding one another, so each of them gets a row of its own.
+- A span over several lines is drawn with a bracket left of the source, as
+  rustc does: ``/`` beside its first line when it starts at the line's
+  indentation (else `` ____^`` under its first character, below the line's
+  other underlines), ``|`` beside the lines it covers and ``|____^ label``
+  under its last character. A span that ends just past a line break ends at
+  the end of that line instead. A run of hidden lines inside it is ``...``.
+- A zero-width span is one caret under the character after it; on an empty
+  line, or at the end of a line, that is the cell after the last character.
+  At the end of a text that ends with a line break it moves to after the
+  last character, where people look for "the end of the file".
+- Labels in another file get a snippet of their own, headed
+  ``::: file:line:column``, when ``sources`` has that file's text; otherwise
+  they become notes. A diagnostic whose own source is unavailable is shown
+  by its header, its file name and its notes.
+- Notes, then help, follow as ``= note:`` and ``= help:`` lines; a text of
+  several lines continues under its first line's text.
+- Columns are terminal cells: a tab is shown as four spaces, wide (CJK,
+  emoji) characters take two cells, combining marks none, so carets stay
+  under their characters. Control and bidirectional-override characters are
+  shown as visible stand-ins, because printed raw they would move the cursor
+  or reorder the line.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from itertools import pairwise
 
 from styx.diagnostic import Diagnostic, Label
 from styx.source import LineIndex, Span
@@ -27,40 +66,256 @@ Line = list[Segment]
 
 TAB = "    "
 
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _cell(char: str) -> tuple[str, int]:
+    """How a source character is shown, and how many terminal cells that takes."""
+    if " " <= char <= "~":
+        return char, 1
+    if char == "\t":
+        return TAB, len(TAB)
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code), 1  # the Control Pictures block: ␀ … ␟
+    if code == 0x7F:
+        return "\u2421", 1  # ␡
+    category = unicodedata.category(char)
+    if category in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
+        return "\ufffd", 1
+    if category in ("Mn", "Me", "Cf"):
+        return char, 0
+    return char, 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _shown(text: str) -> str:
+    return "".join(_cell(char)[0] for char in text)
+
+
+def _cells(text: str) -> int:
+    return sum(_cell(char)[1] for char in text)
+
+
+def texts_by_file(
+    filename: str, source: str | None, sources: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The text of every file a diagnostic may point into: ``sources``, and
+    ``source`` (when it could be read) as the text of ``filename``."""
+    texts = dict(sources or {})
+    if source is not None:
+        texts[filename] = source
+    return texts
+
+
+@lru_cache(maxsize=8)
+def line_index(text: str) -> LineIndex:
+    """The line table of a text, shared by the diagnostics of one file.
+
+    A file with many diagnostics is rendered one diagnostic at a time; the
+    cache keeps that from re-scanning the whole text for each of them (a
+    str caches its hash, so a hit costs no pass over the text).
+    """
+    return LineIndex(text)
+
+
+def visible_span(index: LineIndex, span: Span) -> Span:
+    """The span as people are shown it, in this layout and in the tool formats.
+
+    It is clamped to the text. A span that ends just past a line break ends
+    before the break, so it does not reach onto a line it does not touch. A
+    zero-width span on the empty last line of a text that ends with a line
+    break (a parser's "end of input") moves to after the last character.
+    """
+    size = index.byte_length
+    start = min(max(span.start, 0), size)
+    end = min(max(span.end, start), size)
+    last = index.line_of(end)
+    if last > 0 and end == index.line_start(last) and (end > start or end == size):
+        end = index.line_end(last - 1)
+        start = min(start, end)
+    return Span(start, end)
+
 
 class _Mark:
-    __slots__ = ("label", "primary", "span")
+    """One annotation, in lines and display cells."""
 
-    def __init__(self, span: Span, label: str, primary: bool) -> None:
-        self.span = span
+    __slots__ = ("char", "depth", "end_col", "end_line", "label", "role", "start_col", "start_line")
+
+    def __init__(self, index: LineIndex, span: Span, label: str, char: str, role: str) -> None:
+        span = visible_span(index, span)
         self.label = label
-        self.primary = primary
+        self.char = char
+        self.role = role
+        self.start_line = index.line_of(span.start)
+        self.end_line = index.line_of(span.end)
+        self.start_col = _cells(index.prefix(span.start))
+        end_col = _cells(index.prefix(span.end))
+        # Single-line marks cover at least one cell (zero-width ones point at
+        # the cell after them); a multi-line mark's end_col is one past the
+        # last character, where its closing caret goes.
+        if self.multiline:
+            self.end_col = max(end_col, 1)
+        else:
+            self.end_col = max(end_col, self.start_col + 1)
+        #: The bracket column of a multi-line mark.
+        self.depth = 0
+
+    @property
+    def multiline(self) -> bool:
+        return self.start_line != self.end_line
 
 
-def _width(char: str) -> int:
-    import unicodedata
+class _Row:
+    """One output row after the gutter: single cells drawn at display columns,
+    then optionally a text (label or source line) from some column on."""
 
-    if char == "\t":
-        return len(TAB)
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    __slots__ = ("cells", "tail")
+
+    def __init__(self, brackets: Iterable[_Mark] = ()) -> None:
+        self.cells: dict[int, Segment] = {mark.depth: ("|", mark.role) for mark in brackets}
+        self.tail: tuple[int, str, str] | None = None
+
+    def draw(self, column: int, text: str, role: str, *, over: bool = True) -> None:
+        """Put characters from a column on; ``over=False`` keeps what is there."""
+        for position, char in enumerate(text, column):
+            if over or position not in self.cells:
+                self.cells[position] = (char, role)
+
+    def write(self, column: int, text: str, role: str) -> None:
+        """End the row with a text starting at a column."""
+        self.tail = (column, text, role)
+
+    def line(self, gutter: str) -> Line:
+        end = self.tail[0] if self.tail else max(self.cells, default=-1) + 1
+        out: Line = []
+        for column in range(end):
+            char, role = self.cells.get(column, (" ", "plain"))
+            if out and out[-1][1] == role:
+                out[-1] = (out[-1][0] + char, role)
+            else:
+                out.append((char, role))
+        if self.tail:
+            out.append(self.tail[1:])
+        return [(gutter, "gutter"), *out]
 
 
-def _display(text: str) -> str:
-    return text.replace("\t", TAB)
+def _assign_depths(marks: list[_Mark]) -> int:
+    """Give each multi-line mark a bracket column, reusing a column once its
+    previous mark has ended on an earlier line; return how many are used."""
+    ends: list[int] = []
+    for mark in sorted(marks, key=lambda m: (m.start_line, m.start_col)):
+        free = (depth for depth, end in enumerate(ends) if end < mark.start_line)
+        mark.depth = next(free, len(ends))
+        ends[mark.depth : mark.depth + 1] = [mark.end_line]  # replace, or append a new column
+    return len(ends)
 
 
-def _columns(index: LineIndex, line: int, span: Span) -> tuple[int, int]:
-    """Display columns [start, end) of a span on a line (clamped to the line)."""
-    start = max(span.start, index.line_start(line))
-    line_end = index.line_end(line)
-    end = min(span.end, line_end) if span.end > start else start
-    before = index.slice(Span(index.line_start(line), min(start, line_end)))
-    inside = index.slice(Span(min(start, line_end), max(end, min(start, line_end))))
-    first = sum(_width(c) for c in before)
-    width = max(1, sum(_width(c) for c in inside))
-    return first, first + width
+def _shown_lines(marks: Iterable[_Mark]) -> list[int]:
+    shown: list[int] = []
+    for line in sorted({n for mark in marks for n in (mark.start_line, mark.end_line)}):
+        if shown and line == shown[-1] + 2:
+            shown.append(line - 1)
+        shown.append(line)
+    return shown
+
+
+def _underlines(marks: list[_Mark], offset: int, brackets: list[_Mark]) -> list[_Row]:
+    """The rows under one line for its single-line marks."""
+    marks = sorted(marks, key=lambda m: (m.start_col, m.end_col))
+    if any(right.start_col < left.end_col for left, right in pairwise(marks)):
+        return [row for mark in marks for row in _shared_row([mark], offset, brackets)]
+    return _shared_row(marks, offset, brackets)
+
+
+def _shared_row(marks: list[_Mark], offset: int, brackets: list[_Mark]) -> list[_Row]:
+    """Non-overlapping marks on one underline row; the last one's label follows
+    it, the others hang below on connectors, rightmost first."""
+    row = _Row(brackets)
+    for mark in marks:
+        row.draw(offset + mark.start_col, mark.char * (mark.end_col - mark.start_col), mark.role)
+    last = marks[-1]
+    if last.label:
+        row.write(offset + last.end_col + 1, last.label, last.role)
+    rows = [row]
+    hanging = [mark for mark in marks[:-1] if mark.label]
+    if hanging:
+        rows.append(_connectors(hanging, offset, brackets))
+    for count in range(len(hanging) - 1, -1, -1):
+        row = _connectors(hanging[:count], offset, brackets)
+        row.write(offset + hanging[count].start_col, hanging[count].label, hanging[count].role)
+        rows.append(row)
+    return rows
+
+
+def _connectors(marks: list[_Mark], offset: int, brackets: list[_Mark]) -> _Row:
+    row = _Row(brackets)
+    for mark in marks:
+        row.draw(offset + mark.start_col, "|", mark.role)
+    return row
+
+
+def _snippet(index: LineIndex, marks: list[_Mark], gutter: int) -> list[Line]:
+    """The annotated source lines of one file."""
+    spanning = [mark for mark in marks if mark.multiline]
+    width = _assign_depths(spanning)
+    offset = width + 1 if width else 0  # source text starts after the brackets
+    margin = f"{'':>{gutter}} | "
+    out: list[Line] = []
+    active: list[_Mark] = []  # multi-line marks whose bracket runs down this line
+    previous = None
+    for number in _shown_lines(marks):
+        if previous is not None and number > previous + 1:
+            out.append(_Row(active).line(f"{'...':<{gutter + 3}}"))
+        previous = number
+        text = index.line_text(number)
+        indent = _cells(text[: len(text) - len(text.lstrip(" \t"))])
+        starting = sorted((m for m in spanning if m.start_line == number), key=_depth)
+        arms = [mark for mark in starting if mark.start_col > indent]
+        source = _Row(active)
+        for mark in starting:
+            if mark not in arms:
+                source.draw(mark.depth, "/", mark.role)
+                active.append(mark)
+        source.write(offset, _shown(text), "source")
+        out.append(source.line(f"{number + 1:>{gutter}} | "))
+        # Under the line: its underlines, then the spans that end on it
+        # (deeper brackets first, so no arm crosses an open bracket), then
+        # those that start on it, so each arm leads straight into its bracket.
+        rows: list[_Row] = []
+        single = [m for m in marks if not m.multiline and m.start_line == number]
+        if single:
+            rows.extend(_underlines(single, offset, active))
+        ending = [m for m in spanning if m.end_line == number]
+        for mark in sorted(ending, key=_depth, reverse=True):
+            row = _arm(active, mark, offset + mark.end_col - 1)
+            if mark.label:
+                row.write(offset + mark.end_col + 1, mark.label, mark.role)
+            rows.append(row)
+            active.remove(mark)
+        for mark in arms:
+            rows.append(_arm(active, mark, offset + mark.start_col))
+            active.append(mark)
+        out.extend(row.line(margin) for row in rows)
+    return out
+
+
+def _depth(mark: _Mark) -> int:
+    return mark.depth
+
+
+def _arm(brackets: list[_Mark], mark: _Mark, column: int) -> _Row:
+    """A row joining a multi-line mark's bracket to its first or last character."""
+    row = _Row(brackets)
+    row.draw(mark.depth + 1, "_" * (column - mark.depth - 1), mark.role, over=False)
+    row.draw(column, mark.char, mark.role)
+    return row
+
+
+def _header(diagnostic: Diagnostic) -> Line:
+    severity = diagnostic.severity.value
+    return [(f"{severity}[{diagnostic.code}]", severity), (f": {diagnostic.message}", "message")]
 
 
 def render(
@@ -70,72 +325,52 @@ def render(
     *,
     sources: Mapping[str, str] | None = None,
 ) -> list[Line]:
-    """The diagnostic as lines of segments; ``source`` is the text of ``filename``."""
-    head: Line = [
-        (diagnostic.severity.value, diagnostic.severity.value),
-        (f"[{diagnostic.code}]", diagnostic.severity.value),
-        (": ", "plain"),
-        (diagnostic.message, "message"),
-    ]
-    lines: list[Line] = [head]
+    """The diagnostic as lines of segments.
+
+    ``source`` is the text of ``filename``, None when it could not be read;
+    ``sources`` holds the text of other files that labels point into.
+    """
+    texts = texts_by_file(filename, source, sources)
     file = diagnostic.file or filename
-    text = source if diagnostic.file in (None, filename) else (sources or {}).get(file)
-    if text is None:
-        lines.append([("  --> ", "gutter"), (f"{file}", "location")])
-        return lines + _footer(diagnostic, [], 2)
-    index = LineIndex(text)
-    marks = [_Mark(diagnostic.span, diagnostic.label, True)]
-    elsewhere: list[Label] = []
+    # The annotations of each file that can be shown, its own file first.
+    groups: dict[str, list[tuple[Span, str, str, str]]] = {}
+    unplaced: list[Label] = []
+    if file in texts:
+        groups[file] = [(diagnostic.span, diagnostic.label, "^", diagnostic.severity.value)]
     for label in diagnostic.labels:
-        if label.file in (None, file):
-            marks.append(_Mark(label.span, label.message, False))
+        where = label.file or file
+        if where in texts:
+            groups.setdefault(where, []).append((label.span, label.message, "-", "secondary"))
         else:
-            elsewhere.append(label)
-    shown = sorted({index.line_of(mark.span.start) for mark in marks})
-    gutter = len(str(shown[-1] + 1))
+            unplaced.append(Label(label.span, label.message, where))
+    snippets: list[tuple[str, LineIndex, list[_Mark]]] = []
+    for name, wanted in groups.items():
+        index = line_index(texts[name])
+        snippets.append((name, index, [_Mark(index, *mark) for mark in wanted]))
+    last = max((m.end_line for _, _, marks in snippets for m in marks), default=0)
+    gutter = len(str(last + 1))
     pad = " " * gutter
-    line, column = index.position(diagnostic.span.start)
-    lines.append([(f"{pad}--> ", "gutter"), (f"{file}:{line}:{column}", "location")])
-    lines.append([(f"{pad} |", "gutter")])
-    previous = None
-    for number in shown:
-        if previous is not None and number > previous + 1:
-            lines.append([("...", "gutter")])
-        previous = number
-        lines.append(
-            [
-                (f"{number + 1:>{gutter}} | ", "gutter"),
-                (_display(index.line_text(number)), "source"),
-            ]
-        )
-        here = [mark for mark in marks if index.line_of(mark.span.start) == number]
-        for mark in sorted(here, key=lambda m: (_columns(index, number, m.span), not m.primary)):
-            first, last = _columns(index, number, mark.span)
-            char = "^" if mark.primary else "-"
-            role = diagnostic.severity.value if mark.primary else "secondary"
-            underline = char * (last - first)
-            segments: Line = [(f"{pad} | ", "gutter"), (" " * first, "plain"), (underline, role)]
-            if mark.label:
-                segments.append((f" {mark.label}", role))
-            lines.append(segments)
-    return lines + _footer(diagnostic, elsewhere, gutter, sources)
+    lines = [_header(diagnostic)]
+    if not snippets:
+        lines.append([(f"{pad}--> ", "gutter"), (file, "location")])
+    for name, index, marks in snippets:
+        first_span = groups[name][0][0]
+        line, column = index.position(visible_span(index, first_span).start)
+        if name == file:
+            lines.append([(f"{pad}--> ", "gutter"), (f"{name}:{line}:{column}", "location")])
+        else:
+            lines.append([(f"{pad} |", "gutter")])
+            lines.append([(f"{pad}::: ", "gutter"), (f"{name}:{line}:{column}", "location")])
+        lines.append([(f"{pad} |", "gutter")])
+        lines.extend(_snippet(index, marks, gutter))
+    return lines + _footer(diagnostic, unplaced, pad)
 
 
-def _footer(
-    diagnostic: Diagnostic,
-    elsewhere: Iterable[Label],
-    gutter: int,
-    sources: Mapping[str, str] | None = None,
-) -> list[Line]:
-    pad = " " * gutter
+def _footer(diagnostic: Diagnostic, unplaced: Iterable[Label], pad: str) -> list[Line]:
+    """The ``= note:`` and ``= help:`` lines; labels that have no snippet to
+    be drawn in become notes, so that nothing the diagnostic says is lost."""
     notes: list[tuple[str, str]] = [("note", note) for note in diagnostic.notes]
-    for label in elsewhere:
-        where = label.file or "?"
-        text = (sources or {}).get(where)
-        if text is not None:
-            line, column = LineIndex(text).position(label.span.start)
-            where = f"{where}:{line}:{column}"
-        notes.append(("note", f"{label.message} ({where})"))
+    notes.extend(("note", f"{label.message} ({label.file})") for label in unplaced)
     if diagnostic.help:
         notes.append(("help", diagnostic.help))
     if not notes:
@@ -144,13 +379,14 @@ def _footer(
     for kind, body in notes:
         first, *rest = body.split("\n")
         out.append([(f"{pad} = ", "gutter"), (f"{kind}:", kind), (f" {first}", "plain")])
-        indent = " " * (len(kind) + 2)
-        out.extend([[(f"{pad}   {indent}", "gutter"), (more, "plain")] for more in rest])
+        indent = f"{pad}   {'':{len(kind) + 2}}"
+        out.extend([[(indent, "gutter"), (more, "plain")] for more in rest])
     return out
 
 
 def plain(lines: Iterable[Line]) -> str:
-    return "\n".join("".join(text for text, _ in line).rstrip() for line in lines) + "\n"
+    """The lines as text, without colour."""
+    return "".join("".join(text for text, _ in line).rstrip() + "\n" for line in lines)
 
 
 def render_plain(
@@ -160,4 +396,5 @@ def render_plain(
     *,
     sources: Mapping[str, str] | None = None,
 ) -> str:
+    """`render`, as text without colour."""
     return plain(render(diagnostic, source, filename, sources=sources))

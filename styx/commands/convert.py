@@ -1,0 +1,35 @@
+"""`styx to-json` and `styx from-json`."""
+
+from __future__ import annotations
+
+from styx.commands.common import ExitCode, Outcome, Source
+from styx.diagnostic import Diagnostic
+from styx.source import LineIndex, Position, Span
+
+INVALID_JSON = "styx::invalid-json"
+
+
+def to_json(parsed: Outcome, *, compact: bool = False) -> Outcome:
+    """The document as JSON (a failed parse passes through)."""
+    from styx.convert.json import to_json as render
+
+    if parsed.document is None:
+        return parsed
+    return parsed.then(render(parsed.document, compact=compact))
+
+
+def from_json(source: Source) -> Outcome:
+    """JSON text as a Styx document."""
+    from styx.convert.json import JsonInputError
+    from styx.convert.json import from_json as convert
+
+    if source.problem is not None:
+        code = ExitCode.IO if source.text is None else ExitCode.SYNTAX
+        return Outcome(source, diagnostics=[source.problem], code=code)
+    assert source.text is not None
+    try:
+        return Outcome(source, convert(source.text, filename=source.name))
+    except JsonInputError as error:
+        offset = LineIndex(source.text).offset_at(Position(error.line, error.column))
+        problem = Diagnostic(INVALID_JSON, error.message, Span(offset, offset), label="here")
+        return Outcome(source, diagnostics=[problem], code=ExitCode.SYNTAX)
