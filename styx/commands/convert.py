@@ -7,15 +7,27 @@ from styx.diagnostic import Diagnostic
 from styx.source import LineIndex, Position, Span
 
 INVALID_JSON = "styx::invalid-json"
+UNREPRESENTABLE = "styx::json-key-collision"
 
 
 def to_json(parsed: Outcome, *, compact: bool = False) -> Outcome:
     """The document as JSON (a failed parse passes through)."""
+    from styx.convert.json import JsonOutputError
     from styx.convert.json import to_json as render
 
     if parsed.document is None:
         return parsed
-    return parsed.then(render(parsed.document, compact=compact))
+    try:
+        return parsed.then(render(parsed.document, compact=compact))
+    except JsonOutputError as error:
+        problem = Diagnostic(
+            UNREPRESENTABLE,
+            error.message,
+            error.span,
+            label="this key collides with another in JSON",
+            help="JSON keys are strings: rename one of the keys",
+        )
+        return Outcome(parsed.source, diagnostics=[problem], code=ExitCode.SYNTAX)
 
 
 def from_json(source: Source) -> Outcome:

@@ -105,6 +105,13 @@ class TreeBuilder:
     def begin(self, source: LexInput) -> None:
         self.source = source
         self.sink = source.sink
+        self._bytes: bytes | None = None
+
+    def _encoded(self) -> bytes:
+        """The source as UTF-8, encoded once per parse and only when an error needs it."""
+        if self._bytes is None:
+            self._bytes = self.source.text.encode("utf-8")
+        return self._bytes
 
     # ------------------------------------------------------------- atoms
 
@@ -271,9 +278,7 @@ class TreeBuilder:
                 if key.end == value.start and _is_block(value):
                     self._missing_whitespace(value)
                 group.entries.append(Entry(key, value, doc))
-                problem = group.tracker.enter(
-                    [text], None, (key.start, key.end), type(value) is Object
-                )
+                problem = group.tracker.enter([text], None, (key.start, key.end), value)
                 if problem is not None:
                     self.sink.add(problem)
                 return group
@@ -310,7 +315,6 @@ class TreeBuilder:
             return
         if len(rest) > 1:
             self._too_many([key, *rest])
-        is_object = type(value) is Object
         keys: list[Hashable]
         labels: list[str] | None = None
         if pieces:
@@ -336,7 +340,7 @@ class TreeBuilder:
             labels = [key_label(key)]
         else:
             return
-        problem = group.tracker.enter(keys, labels, span, is_object)
+        problem = group.tracker.enter(keys, labels, span, value)
         if problem is not None:
             self.sink.add(problem)
 
@@ -432,8 +436,9 @@ class TreeBuilder:
                 segments.append((sys.intern(part), offset, offset + size, _BARE))
                 offset += size + 1
         if any(not text and kind is _BARE for text, _, _, kind in segments):
-            written = "".join(piece.text if piece.kind is _BARE else f'"{piece.text}"'
-                              for piece in pieces)
+            written = "".join(
+                piece.text if piece.kind is _BARE else f'"{piece.text}"' for piece in pieces
+            )
             self.sink.error(
                 codes.INVALID_KEY,
                 f"invalid key `{written}`",
@@ -485,7 +490,7 @@ class TreeBuilder:
         )
         if isinstance(key, Scalar):
             # Point at the heredoc's opening line, not at all of its text.
-            newline = self.source.text.encode("utf-8").find(b"\n", key.start)
+            newline = self._encoded().find(b"\n", key.start)
             span = Span(key.start, newline + 1 if 0 <= newline < key.end else key.end)
         self.sink.error(
             codes.INVALID_KEY,

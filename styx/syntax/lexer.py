@@ -299,10 +299,12 @@ class _Scan:
                 while name_end < len(text) and (text[name_end].isalnum() or text[name_end] in "_-"):
                     name_end += 1
                 start = self.byte(at)
+                # Measured without moving the offset cache past tokens not yet scanned.
+                end = start + len(text[at:name_end].encode("utf-8"))
                 self.sink.error(
                     codes.ADJACENT_TAGS,
                     "a tag cannot touch another tag",
-                    Span(start, self.byte(name_end)),
+                    Span(start, end),
                     label="this tag touches the one before it",
                     help=f"chain tags with `/@` (`.../{text[at:name_end]}`), "
                     "or separate them with a space",

@@ -29,11 +29,29 @@ def _offset(text: str, index: int) -> int:
     return index if prefix.isascii() else len(prefix.encode("utf-8"))
 
 
+class _Offsets:
+    """UTF-8 offsets of growing character positions in one string, measured
+    incrementally so that many errors in one literal stay linear."""
+
+    __slots__ = ("_byte", "_char", "_text")
+
+    def __init__(self, text: str, base: int) -> None:
+        self._text = text
+        self._char = 0
+        self._byte = base
+
+    def at(self, index: int) -> int:
+        self._byte += len(self._text[self._char : index].encode("utf-8"))
+        self._char = index
+        return self._byte
+
+
 def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
     """Decode the inside of a quoted scalar that begins at byte ``start``."""
     if "\\" not in body:
         return body
     out: list[str] = []
+    offsets = _Offsets(body, start)
     i = 0
     size = len(body)
     while i < size:
@@ -56,7 +74,7 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
             bad = body[slash : slash + 2 + length]
         else:
             bad = body[slash : slash + 2]
-        where = start + _offset(body, slash)
+        where = offsets.at(slash)
         sink.error(
             codes.INVALID_ESCAPE,
             f"invalid escape sequence `{bad}`",

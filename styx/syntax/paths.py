@@ -19,7 +19,7 @@ from typing import Any
 from styx.diagnostic import Diagnostic, Label
 from styx.source import Span
 from styx.syntax import codes
-from styx.syntax.tree import Scalar, ScalarKind, Tagged, Unit, Value
+from styx.syntax.tree import Entry, Object, Scalar, ScalarKind, Tagged, Unit, Value
 
 
 class _UnitKey:
@@ -61,14 +61,33 @@ _Where = tuple[int, int]
 
 
 class _Level:
-    __slots__ = ("closed", "key", "span", "terminal")
+    __slots__ = ("block", "children", "closed", "key", "span", "terminal")
 
-    def __init__(self, key: Hashable, span: tuple[int, int], terminal: bool) -> None:
+    def __init__(
+        self, key: Hashable, span: tuple[int, int], terminal: bool, block: Object | None = None
+    ) -> None:
         self.key = key
         self.span = span
         self.terminal = terminal
+        #: The object written as this key's value (``a {x 1}``): a later
+        #: dotted path may add keys to it or go into its objects, but not
+        #: define its keys again.
+        self.block = block
+        self.children: dict[Hashable, Entry] | None = None
         #: Keys closed right below this level: key -> (where defined, what closed it).
         self.closed: dict[Hashable, tuple[_Where, _Where]] | None = None
+
+    def written_child(self, key: Hashable) -> Entry | None:
+        """The entry of the written object with this key, if any."""
+        if self.block is None:
+            return None
+        if self.children is None:
+            self.children = {}
+            for entry in self.block.entries:
+                identity = key_identity(entry.key)
+                if identity is not None:
+                    self.children.setdefault(identity, entry)
+        return self.children.get(key)
 
 
 class PathTracker:
@@ -85,14 +104,15 @@ class PathTracker:
         keys: list[Hashable],
         labels: list[str] | None,
         span: tuple[int, int],
-        is_object: bool,
+        value: Value,
     ) -> Diagnostic | None:
         """Record an entry whose key is the path ``keys``; the problem, if any.
 
         ``labels`` spell the keys for messages (None when the keys are their
-        own text), ``span`` is the whole key as written, ``is_object`` whether
-        its value is an object that later paths may continue into.
+        own text), ``span`` is the whole key as written, ``value`` the value
+        at the end of the path: later paths may continue into an object.
         """
+        block = value if type(value) is Object else None
         opened = self._open
         if len(keys) == 1:  # a plain key: only the top level matters
             key = keys[0]
@@ -105,14 +125,15 @@ class PathTracker:
             seen = self._root_closed.get(key)
             if seen is not None:
                 return _duplicate(labels or keys, span, seen[0])
-            opened.append(_Level(key, span, not is_object))
+            opened.append(_Level(key, span, block is None, block))
             return None
+        names = labels or keys
         common = 0
         limit = min(len(opened), len(keys))
         while common < limit and opened[common].key == keys[common]:
             common += 1
         if common == len(keys):
-            return _duplicate(labels or keys, span, opened[common - 1].span)
+            return _duplicate(names, span, opened[common - 1].span)
         if len(opened) > common:
             # Only the shallowest closed level needs remembering: everything
             # below it can only be reached through it.
@@ -121,15 +142,29 @@ class PathTracker:
             del opened[common:]
         last = len(keys) - 1
         for depth in range(common, len(keys)):
-            if depth and opened[depth - 1].terminal:
-                return _nest_into_terminal((labels or keys)[:depth], span, opened[depth - 1].span)
-            closed = self._root_closed if depth == 0 else opened[depth - 1].closed
-            seen = closed.get(keys[depth]) if closed else None
+            key = keys[depth]
+            closed = self._root_closed
+            if depth:
+                parent = opened[depth - 1]
+                if parent.terminal:
+                    return _nest_into_terminal(names[:depth], span, parent.span)
+                written = parent.written_child(key)
+                if written is not None:
+                    where = (written.key.start, written.key.end)
+                    if depth == last:
+                        return _duplicate(names, span, where)
+                    if type(written.value) is not Object:
+                        return _nest_into_terminal(names[: depth + 1], span, where)
+                    opened.append(_Level(key, where, False, written.value))
+                    continue
+                closed = parent.closed or {}
+            seen = closed.get(key)
             if seen is not None:
                 if depth == last:
-                    return _duplicate(labels or keys, span, seen[0])
-                return _reopened((labels or keys)[: depth + 1], span, seen[1])
-            opened.append(_Level(keys[depth], span, depth == last and not is_object))
+                    return _duplicate(names, span, seen[0])
+                return _reopened(names[: depth + 1], span, seen[1])
+            at_end = depth == last
+            opened.append(_Level(key, span, at_end and block is None, block if at_end else None))
         return None
 
     def _closed_below(self, depth: int) -> dict[Hashable, tuple[_Where, _Where]]:
