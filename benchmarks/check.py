@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import corpus  # noqa: E402
+from _corpus import corpus
 
-import styx  # noqa: E402
-from styx.cli import run  # noqa: E402
+import styx
+from styx.cli import run
 
 
 def make_files(count: int) -> Path:
@@ -50,8 +50,10 @@ def main() -> None:
             code = run.check([str(folder)], "never")
         best = min(best, time.perf_counter() - started)
     size = sum(p.stat().st_size for p in folder.iterdir())
-    print(f"in process: {args.files} files ({size / 1024:.0f} KiB), exit {code}, "
-          f"best of 5 {best * 1000:.0f}ms")
+    print(
+        f"in process: {args.files} files ({size / 1024:.0f} KiB), exit {code}, "
+        f"best of 5 {best * 1000:.0f}ms"
+    )
     script = shutil.which("styx", path=str(Path(sys.executable).parent)) or "styx"
     started = time.perf_counter()
     subprocess.run([script, "check", str(folder)], capture_output=True)

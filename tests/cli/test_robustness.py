@@ -45,8 +45,36 @@ COMMANDS = [
 ]
 
 FRAGMENTS = st.sampled_from(
-    ["{", "}", "(", ")", ",", '"', "@", ">", "<<", "EOF", 'r#"', '"#', "//", "///", "\n",
-     " ", "\t", "a", ".", "\\", "\\u", "@tag", "=", "é", "😀", "\r\n", "\u00a0", "1"]
+    [
+        "{",
+        "}",
+        "(",
+        ")",
+        ",",
+        '"',
+        "@",
+        ">",
+        "<<",
+        "EOF",
+        'r#"',
+        '"#',
+        "//",
+        "///",
+        "\n",
+        " ",
+        "\t",
+        "a",
+        ".",
+        "\\",
+        "\\u",
+        "@tag",
+        "=",
+        "é",
+        "😀",
+        "\r\n",
+        "\u00a0",
+        "1",
+    ]
 )
 
 
@@ -69,7 +97,9 @@ def test_invalid_corpus_through_every_command(path: Path, capsys) -> None:
         assert LOCATION.search(text), text
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(FRAGMENTS, max_size=40).map("".join) | st.text(max_size=80))
 def test_fuzzed_input_through_every_command(tmp_path: Path, capsys, text: str) -> None:
     path = tmp_path / "fuzz.styx"
@@ -84,7 +114,9 @@ def test_fuzzed_input_through_every_command(tmp_path: Path, capsys, text: str) -
             assert code == 0, output
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=60))
 def test_from_json_never_crashes(tmp_path: Path, capsys, text: str) -> None:
     path = tmp_path / "in.json"
