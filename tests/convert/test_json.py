@@ -325,7 +325,7 @@ def test_corpus_to_json(name: str) -> None:
 
 @needs_corpus
 @pytest.mark.parametrize(
-    "path", valid_corpus() or [Path("<missing>")], ids=lambda p: str(p.relative_to(CORPUS))
+    "path", valid_corpus() or [CORPUS / "<missing>"], ids=lambda p: str(p.relative_to(CORPUS))
 )
 def test_corpus_json_fixpoint(path: Path) -> None:
     assert_fixpoint(parse(path.read_text("utf-8"), filename=str(path)))
