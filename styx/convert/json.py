@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 from styx.source import Span
+from styx.syntax import write
 from styx.syntax.merge import merged_entries
 from styx.syntax.tree import Document, Object, Scalar, Sequence, Tagged, Unit, Value
 
@@ -190,7 +191,7 @@ def json_key(key: Value) -> str:
         if payload is None:
             return "@" + key.name
         if isinstance(payload, Scalar):
-            return "@" + key.name + _quoted(payload.text)
+            return "@" + key.name + write.quote(payload.text)
     raise JsonOutputError("this value cannot be an object key", key.span)
 
 
@@ -395,7 +396,7 @@ class _StyxWriter:
         elif isinstance(payload, list):
             self.sequence(payload, depth)
         else:  # bare scalars cannot be tagged (parser[tag.payload])
-            self.out.append(_quoted(_text(payload)))
+            self.out.append(write.quote(_text(payload)))
 
 
 _TAG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -427,22 +428,7 @@ def _atom(value: Any) -> str:
     """A JSON scalar (or null) as one Styx atom."""
     if value is None:
         return "@"
-    return _scalar(_text(value))
-
-
-#: What a bare scalar can be (parser[scalar.bare.chars]), less the texts that
-#: would read as something else: ``<<`` opens a heredoc and ``//`` after
-#: whitespace a comment.
-_BARE = re.compile(r'(?!<<|//)[^\s{}(),"=@>][^\s{}(),">]*')
-
-
-def _scalar(text: str) -> str:
-    """``text`` bare when a bare scalar holds exactly it, else quoted.
-    Characters Python finds unprintable (controls, format characters,
-    separators) are only ever written quoted, where they are plainly data."""
-    if _BARE.fullmatch(text) and text.isprintable():
-        return text
-    return _quoted(text)
+    return write.scalar(_text(value))
 
 
 def _key(key: str) -> str:
@@ -450,21 +436,4 @@ def _key(key: str) -> str:
     path, and that ``@`` and ``@name`` are the unit and tag keys."""
     if key == UNIT_KEY or (key[:1] == "@" and _TAG_NAME.fullmatch(key, 1)):
         return key
-    if "." not in key:
-        return _scalar(key)
-    return _quoted(key)
-
-
-_ESCAPED = re.compile(r'[\\"\x00-\x1f\x7f-\x9f]')
-_NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _quoted(text: str) -> str:
-    """A quoted scalar (parser[scalar.quoted.escapes]) on one line: control
-    characters are escaped, everything else is written as itself."""
-    return '"' + _ESCAPED.sub(_escape, text) + '"'
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    return _NAMED_ESCAPES.get(char) or f"\\u{{{ord(char):X}}}"
+    return write.key(key)

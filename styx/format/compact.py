@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from styx.format.inline import InlineText, quote
+from styx.format.inline import InlineText
 from styx.syntax.tree import Document, Scalar
+from styx.syntax.write import quote
 
 
 class CompactText(InlineText):

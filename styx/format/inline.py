@@ -20,22 +20,7 @@ from styx.syntax.tree import (
     Unit,
     Value,
 )
-
-#: Quoted-scalar escapes for text that must stay on one line; other control
-#: characters become ``\u{X}``.
-_ESCAPES = {
-    **{code: f"\\u{{{code:X}}}" for code in (*range(0x20), *range(0x7F, 0xA0))},
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-    ord("\\"): "\\\\",
-    ord('"'): '\\"',
-}
-
-
-def quote(text: str) -> str:
-    """``text`` as a one-line quoted scalar that decodes back to ``text``."""
-    return '"' + text.translate(_ESCAPES) + '"'
+from styx.syntax.write import quote
 
 
 def implicit(value: Value) -> bool:
