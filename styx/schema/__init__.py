@@ -1,0 +1,1 @@
+"""Styx schemas: the schema language, validation, resolution and typed loading."""
