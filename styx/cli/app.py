@@ -48,6 +48,12 @@ ColorOption = Annotated[
 Paths = Annotated[list[str], typer.Argument(help="Files or directories (searched for *.styx).")]
 Path = Annotated[str, typer.Argument(help="A file, or - for standard input.")]
 Output = Annotated[str, typer.Option("--output", "-o", help="Write here instead of stdout (-).")]
+SchemaOption = Annotated[
+    str | None,
+    typer.Option(
+        "--schema", help="Validate against this schema (path or URL) instead of the declared one."
+    ),
+]
 
 
 @app.callback()
@@ -66,10 +72,12 @@ def check(
             "(file:line:col), github (workflow annotations), sarif (SARIF 2.1.0).",
         ),
     ] = None,
+    schema: SchemaOption = None,
     color: ColorOption = Color.AUTO,
 ) -> None:
-    """Lint documents: exit 0 when all are valid, 1 on syntax errors, 3 on I/O errors."""
-    raise typer.Exit(verbs.check(paths, color.value, report.value if report else None))
+    """Lint documents against their declared schema: exit 0 when all are valid,
+    1 on syntax errors, 2 on schema errors, 3 on I/O errors."""
+    raise typer.Exit(verbs.check(paths, color.value, report.value if report else None, schema))
 
 
 @app.command()
@@ -92,10 +100,14 @@ def to_json(
     path: Path,
     compact: Annotated[bool, typer.Option("--compact", help="One line.")] = False,
     out: Output = "-",
+    schema: SchemaOption = None,
     color: ColorOption = Color.AUTO,
 ) -> None:
-    """Convert a document to JSON (scalars stay strings, tags become {"$tag": ...})."""
-    raise typer.Exit(verbs.to_json(path, compact=compact, out=out, color=color.value))
+    """Convert a document to JSON (tags become {"$tag": ...}); scalars stay
+    strings unless a schema types them as numbers or booleans."""
+    raise typer.Exit(
+        verbs.to_json(path, compact=compact, out=out, schema=schema, color=color.value)
+    )
 
 
 @app.command("from-json")
@@ -131,6 +143,7 @@ def file_mode(
     validate: Annotated[
         bool, typer.Option("--validate", help="Only check; no output unless -o or --json-out.")
     ] = False,
+    schema: SchemaOption = None,
     color: ColorOption = Color.AUTO,
 ) -> None:
     """File mode, also reached as `styx FILE ...`: format to stdout, convert, or validate."""
@@ -142,6 +155,7 @@ def file_mode(
             in_place=in_place,
             compact=compact,
             validate=validate,
+            schema=schema,
             color=color.value,
         )
     )

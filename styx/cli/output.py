@@ -40,7 +40,12 @@ def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEX
     use_color = should_color(sys.stderr, color)
     for outcome in outcomes:
         for diagnostic in outcome.diagnostics:
-            lines = render(diagnostic, outcome.source.text, display_name(outcome.source))
+            lines = render(
+                diagnostic,
+                outcome.source.text,
+                display_name(outcome.source),
+                sources=outcome.sources,
+            )
             write_diagnostics(sys.stderr, lines, use_color)
             sys.stderr.write("\n")  # a blank line between diagnostics, as rustc
 

@@ -61,7 +61,7 @@ def _check(args: list[str]) -> int | None:
 def _file(args: list[str]) -> int | None:
     parsed = _Args(
         args,
-        {"-o": (), "--output": (), "--json-out": (), "--color": _COLORS},
+        {"-o": (), "--output": (), "--json-out": (), "--color": _COLORS, "--schema": ()},
         ("--in-place", "--compact", "--validate"),
     )
     if not parsed.ok or len(parsed.paths) != 1:
@@ -73,6 +73,7 @@ def _file(args: list[str]) -> int | None:
         in_place="--in-place" in parsed.flags,
         compact="--compact" in parsed.flags,
         validate="--validate" in parsed.flags,
+        schema=parsed.options.get("--schema"),
         color=parsed.options.get("--color", "auto"),
     )
 

@@ -13,6 +13,7 @@ from styx.commands import convert, fmt
 from styx.commands.common import ExitCode, Outcome, parse_source, read_source
 from styx.commands.tree import TreeFormat
 from styx.commands.tree import tree as tree_command
+from styx.commands.validation import SchemaCache, with_schema
 
 
 def tree(path: str, tree_format: str = "debug", color: str = "auto") -> int:
@@ -22,8 +23,10 @@ def tree(path: str, tree_format: str = "debug", color: str = "auto") -> int:
     return int(outcome.code)
 
 
-def check(paths: list[str], color: str = "auto", report: str | None = None) -> int:
-    outcomes = check_command.check(paths)
+def check(
+    paths: list[str], color: str = "auto", report: str | None = None, schema: str | None = None
+) -> int:
+    outcomes = check_command.check(paths, schema=schema)
     chosen = output.choose_format(report)
     output.diagnostics(outcomes, color, chosen)
     failed = sum(1 for o in outcomes if o.code is not ExitCode.OK)
@@ -63,8 +66,21 @@ def format_files(
     return output.worst(codes)
 
 
-def to_json(path: str, *, compact: bool = False, out: str = "-", color: str = "auto") -> int:
-    return _deliver(convert.to_json(parse_source(read_source(path)), compact=compact), out, color)
+def to_json(
+    path: str,
+    *,
+    compact: bool = False,
+    out: str = "-",
+    schema: str | None = None,
+    color: str = "auto",
+) -> int:
+    """JSON on ``out``; typed by the declared schema (or ``schema``) when there is one."""
+    parsed, loaded = with_schema(parse_source(read_source(path)), SchemaCache(), override=schema)
+    output.diagnostics([parsed], color)
+    if parsed.code is not ExitCode.OK:
+        return int(parsed.code)
+    step = convert.to_json(parsed, compact=compact, schema=loaded)
+    return _deliver(step, out, color, report=step.code is not ExitCode.OK)
 
 
 def from_json(path: str, *, out: str = "-", color: str = "auto") -> int:
@@ -79,30 +95,39 @@ def file_mode(
     in_place: bool = False,
     compact: bool = False,
     validate: bool = False,
+    schema: str | None = None,
     color: str = "auto",
 ) -> int:
-    """``styx FILE``: format to stdout, or convert, or only validate."""
+    """``styx FILE``: format to stdout, or convert, or only validate.
+
+    The document is always checked against its declared schema (or
+    ``schema``); a document that does not fit is not written anywhere.
+    """
     if in_place and path == "-":
         output.note("error: --in-place needs a file, not standard input")
         return int(ExitCode.IO)
-    parsed = parse_source(read_source(path))
-    if parsed.document is None:
-        output.diagnostics([parsed], color)
+    parsed, loaded = with_schema(parse_source(read_source(path)), SchemaCache(), override=schema)
+    output.diagnostics([parsed], color)
+    if parsed.code is not ExitCode.OK:
         return int(parsed.code)
     codes: list[int] = []
     if json_out is not None:
-        codes.append(_deliver(convert.to_json(parsed, compact=compact), json_out, color))
+        step = convert.to_json(parsed, compact=compact, schema=loaded)
+        codes.append(_deliver(step, json_out, color, report=step.code is not ExitCode.OK))
     target = path if in_place else out
     if target is None and not validate and json_out is None:
         target = "-"
     if target is not None:
-        codes.append(_deliver(fmt.format_parsed(parsed, compact=compact), target, color))
+        step = fmt.format_parsed(parsed, compact=compact)
+        codes.append(_deliver(step, target, color, report=False))
     return output.worst(codes)
 
 
-def _deliver(outcome: Outcome, target: str | None, color: str) -> int:
-    """Report diagnostics; write the output unless the verb failed or nobody wants it."""
-    output.diagnostics([outcome], color)
+def _deliver(outcome: Outcome, target: str | None, color: str, *, report: bool = True) -> int:
+    """Report diagnostics (unless already reported); write the output unless
+    the verb failed or nobody wants it."""
+    if report:
+        output.diagnostics([outcome], color)
     if outcome.code is not ExitCode.OK or target is None:
         return int(outcome.code)
     failure = output.write_output(target, outcome.output)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from styx.commands.common import ExitCode, Outcome, Source, io_problem, parse_source, read_source
+from styx.commands.validation import SchemaCache, with_schema
 
 #: Folders never searched for documents: tooling state, not configuration.
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__"})
@@ -24,13 +25,18 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
             yield path
 
 
-def check(paths: Iterable[str]) -> list[Outcome]:
-    """Every file's outcome; a directory without documents is an I/O problem."""
+def check(paths: Iterable[str], *, schema: str | None = None) -> list[Outcome]:
+    """Every file's outcome: syntax, then the declared schema (or ``schema``,
+    which overrides every declaration). A directory without documents is an
+    I/O problem."""
+    cache = SchemaCache()
     outcomes = []
     for path in paths:
         files = list(expand([path]))
         if not files:
             problem = io_problem(path, f"no .styx files under `{path}`")
             outcomes.append(Outcome(Source(path, None, problem), "", [problem], ExitCode.IO))
-        outcomes += [parse_source(read_source(name)) for name in files]
+        for name in files:
+            outcome, _ = with_schema(parse_source(read_source(name)), cache, override=schema)
+            outcomes.append(outcome)
     return outcomes

@@ -37,7 +37,7 @@ class Source:
 class Outcome:
     """What a verb produced for one document."""
 
-    __slots__ = ("code", "diagnostics", "document", "output", "source")
+    __slots__ = ("code", "diagnostics", "document", "output", "source", "sources")
 
     def __init__(
         self,
@@ -53,10 +53,14 @@ class Outcome:
         self.code = code
         #: The parsed document, once a verb has one.
         self.document = document
+        #: Texts of other files the diagnostics point into (schema files).
+        self.sources: dict[str, str] = {}
 
     def then(self, output: str) -> Outcome:
         """This outcome with the output of the next step."""
-        return Outcome(self.source, output, self.diagnostics, self.code, self.document)
+        following = Outcome(self.source, output, self.diagnostics, self.code, self.document)
+        following.sources = self.sources
+        return following
 
 
 def io_problem(name: str, message: str, help: str | None = None) -> Diagnostic:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from styx.commands.common import ExitCode, Outcome, Source
 from styx.diagnostic import Diagnostic
+from styx.schema.model import Schema
+from styx.schema.typed_json import scalar_converter
 from styx.source import LineIndex, Position, Span
 
 INVALID_JSON = "styx::invalid-json"
 UNREPRESENTABLE = "styx::json-key-collision"
 
 
-def to_json(parsed: Outcome, *, compact: bool = False) -> Outcome:
-    """The document as JSON (a failed parse passes through)."""
+def to_json(parsed: Outcome, *, compact: bool = False, schema: Schema | None = None) -> Outcome:
+    """The document as JSON (a failed parse passes through). With a schema,
+    scalars it types as numbers and booleans become JSON numbers and booleans."""
     from styx.convert.json import JsonOutputError
     from styx.convert.json import to_json as render
 
     if parsed.document is None:
         return parsed
+    typed = scalar_converter(parsed.document, schema) if schema is not None else None
     try:
-        return parsed.then(render(parsed.document, compact=compact))
+        return parsed.then(render(parsed.document, compact=compact, scalar=typed))
     except JsonOutputError as error:
         problem = Diagnostic(
             UNREPRESENTABLE,

@@ -83,14 +83,14 @@ class JsonOutputError(ValueError):
 
 
 def to_json_data(node: Document | Value, *, scalar: ScalarConverter | None = None) -> Any:
-    """The JSON value of a document (its root object) or of one value, as
-    plain ``dict``/``list``/``str``/``None`` data.
+    """The JSON value of a document (its fields: the ``@schema`` directive
+    is not one) or of one value, as plain ``dict``/``list``/``str``/``None`` data.
 
     ``scalar`` receives each scalar value (keys excluded: JSON keys are
     always strings) with its `JsonPath`, a tag's payload being under
     ``"$payload"``, and returns its JSON value.
     """
-    value = node.root if isinstance(node, Document) else node
+    value = node.data if isinstance(node, Document) else node
     with _collection_paused():
         return _JsonBuilder(scalar).value(value)
 
@@ -433,7 +433,9 @@ def _atom(value: Any) -> str:
 
 def _key(key: str) -> str:
     """A key: like a scalar, except that a dot would make a bare key a
-    path, and that ``@`` and ``@name`` are the unit and tag keys."""
-    if key == UNIT_KEY or (key[:1] == "@" and _TAG_NAME.fullmatch(key, 1)):
+    path, and that ``@`` and ``@name`` are the unit and tag keys. ``@schema``
+    is quoted: as a tag key it would be the schema directive, which is not
+    a field and so has no JSON form."""
+    if key == UNIT_KEY or (key[:1] == "@" and key != "@schema" and _TAG_NAME.fullmatch(key, 1)):
         return key
     return write.key(key)

@@ -264,11 +264,32 @@ class Document:
     def entries(self) -> list[Entry]:
         return self.root.entries
 
+    @property
+    def declaration(self) -> Entry | None:
+        """The root ``@schema`` entry (schema[schema.declaration]), if any."""
+        return next((e for e in self.root.entries if is_schema_declaration(e)), None)
+
+    @property
+    def data(self) -> Object:
+        """The root object without the ``@schema`` directive: the document's
+        fields, as a schema and JSON see them."""
+        root = self.root
+        if self.declaration is None:
+            return root
+        kept = [entry for entry in root.entries if not is_schema_declaration(entry)]
+        return Object(kept, root.start, root.end, root.form)
+
     def get(self, key: str) -> Value | None:
         return self.root.get(key)
 
     def __repr__(self) -> str:
         return f"Document({self.root.entries!r})"
+
+
+def is_schema_declaration(entry: Entry) -> bool:
+    """A root entry keyed ``@schema``: a directive naming the document's schema."""
+    key = entry.key
+    return type(key) is Tagged and key.name == "schema" and key.value is None
 
 
 def shape(node: Value | Entry | Document) -> object:

@@ -116,7 +116,6 @@ HAND_WRITTEN: list[tuple[str, str, Any]] = [
         '"quoted key" v\n"" empty\nr#"raw key"# rk\n"a.b" dot\n',
         {
             "@": "unit",
-            "@schema": "s.styx",
             '@env"PATH"': "/usr/bin",
             '@q"a\\"b\\n"': "1",
             "@x": "2",
@@ -262,7 +261,7 @@ CORPUS_JSON: dict[str, Any] = {
         "contact": "user@example.com",
         "dependency": "crate:myapp@2",
     },
-    "00-basic/unit-key.styx": {"@schema": "schema.styx", "name": "hello"},
+    "00-basic/unit-key.styx": {"name": "hello"},
     "00-basic/implicit-unit.styx": {"enabled": None, "verbose": None, "dry_run": None},
     "01-scalars/quoted-escapes.styx": {
         "newline": "line1\nline2",
@@ -292,7 +291,6 @@ CORPUS_JSON: dict[str, Any] = {
     "04-tags/as-keys.styx": {
         "@string": "hello",
         "@int": "42",
-        "@schema": "nested.schema.styx",
         "@root": {"$tag": "object", "$payload": {"name": {"$tag": "string"}}},
     },
     "04-tags/explicit-unit-payload.styx": {
@@ -454,7 +452,7 @@ def test_from_json_layout() -> None:
         "    (x)\n"
         ")\n"
         '@ "unit key"\n'
-        "@schema s.styx\n"
+        '"@schema" s.styx\n'
         '"a.b" dotted\n'
         '"" "empty key"\n'
         '"@not a tag" 1\n'
