@@ -26,7 +26,34 @@ from styx.syntax import (
     parse_lenient,
 )
 
+#: Loaded on first use: schemas pull in the regex engine and more, which
+#: `styx tree` and `styx fmt` never need.
+_LAZY = {
+    "load": "styx.schema.loader",
+    "StyxValidationError": "styx.schema.loader",
+    "schema_for": "styx.schema.typed",
+    "load_schema": "styx.schema.load",
+    "SchemaError": "styx.schema.load",
+    "validate": "styx.schema.validate",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'styx' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
 __all__ = [
+    "SchemaError",
+    "StyxValidationError",
+    "load",
+    "load_schema",
+    "schema_for",
+    "validate",
     "Diagnostic",
     "Document",
     "Entry",
