@@ -157,3 +157,42 @@ def test_bind_reports_values_that_do_not_fit() -> None:
     with pytest.raises(BindError) as caught:
         bind(styx.parse("host h\nport eighty").root, Server)
     assert caught.value.span == (12, 18)
+
+
+def test_schema_for_output_passes_the_meta_schema() -> None:
+    schema = styx.load_schema(schema_for(Server, id="crate:server@1", cli="server"))
+    assert schema.root is not None
+    assert {"Tls", "Failed"} <= set(schema.types)
+
+
+def test_load_validates_then_builds(tmp_path) -> None:
+    server = styx.load("host h\nport 9000\ntls {cert c, key k}\nstatus @ok", into=Server)
+    assert (server.port, server.tls, server.status) == (9000, Tls("c", "k"), Ok())
+    path = tmp_path / "server.styx"
+    path.write_text("host from-file\n", encoding="utf-8")
+    assert styx.load(path, into=Server).host == "from-file"
+    assert styx.load(styx.parse("host parsed"), into=Server).host == "parsed"
+
+
+def test_load_reports_every_problem_with_its_span() -> None:
+    with pytest.raises(styx.StyxValidationError) as caught:
+        styx.load("host h\nport x\nprot 2\nmode @fats\n", into=Server, filename="s.styx")
+    found = [(d.code, tuple(d.span)) for d in caught.value.diagnostics]
+    assert found == [
+        ("styx::type-mismatch", (12, 13)),
+        ("styx::unknown-field", (14, 18)),
+        ("styx::invalid-variant", (26, 31)),
+    ]
+    assert str(caught.value).startswith("s.styx:2:6: ")
+    assert caught.value.diagnostics[2].help == "did you mean `@fast`?"
+
+
+def test_load_reports_a_missing_required_field() -> None:
+    with pytest.raises(styx.StyxValidationError) as caught:
+        styx.load("port 1\n", into=Server)
+    assert [d.code for d in caught.value.diagnostics] == ["styx::missing-field"]
+
+
+def test_load_raises_syntax_errors_as_such() -> None:
+    with pytest.raises(styx.StyxSyntaxError):
+        styx.load("host {", into=Server)
