@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,3 +26,14 @@ def corpus(kb: int | None = None) -> Path:
         args += ["--kb", str(kb)]
     subprocess.run(args, check=True)
     return out
+
+
+def best(action: Callable[[], object], repeat: int) -> float:
+    """The fastest of ``repeat`` runs, in seconds: the figure least disturbed
+    by whatever else the machine is doing."""
+    fastest = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest

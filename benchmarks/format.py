@@ -13,26 +13,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import corpus
+from _corpus import best, corpus
 
 import styx
 from styx.format import format_document
 
 BUDGET = 2.0
-
-
-def best(action: Callable[[], object], repeat: int) -> float:
-    fastest = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        fastest = min(fastest, time.perf_counter() - started)
-    return fastest
 
 
 def main() -> None:

@@ -15,27 +15,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import ROOT, corpus
+from _corpus import ROOT, best, corpus
 
 import styx
 from styx.schema.load import load_schema_file
 from styx.schema.validate import validate
 
 SCHEMA = ROOT / "tests" / "schema" / "data" / "schemas" / "services.schema.styx"
-
-
-def best(action: Callable[[], object], repeat: int) -> float:
-    fastest = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        fastest = min(fastest, time.perf_counter() - started)
-    return fastest
 
 
 def measure(label: str, text: str, repeat: int) -> None:

@@ -141,25 +141,26 @@ def _name(tp: object) -> str:
     return getattr(tp, "__name__", None) or str(tp)
 
 
-def _scalar(value: Value) -> Scalar:
-    if isinstance(value, Scalar):
+_V = typing.TypeVar("_V", bound=Value)
+
+
+def _expect(value: Value, kind: type[_V], what: str) -> _V:
+    if isinstance(value, kind):
         return value
-    raise BindError("expected a scalar", value.span)
+    raise BindError(f"expected {what}", value.span)
+
+
+def _scalar(value: Value) -> Scalar:
+    return _expect(value, Scalar, "a scalar")
 
 
 def _sequence(value: Value) -> Sequence:
-    if isinstance(value, Sequence):
-        return value
-    raise BindError("expected a sequence", value.span)
+    return _expect(value, Sequence, "a sequence")
 
 
 def _object(value: Value) -> Object:
-    if isinstance(value, Object):
-        return value
-    raise BindError("expected an object", value.span)
+    return _expect(value, Object, "an object")
 
 
 def _tagged(value: Value) -> Tagged:
-    if isinstance(value, Tagged):
-        return value
-    raise BindError("expected a tag such as @name", value.span)
+    return _expect(value, Tagged, "a tag such as @name")
