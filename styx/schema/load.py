@@ -82,8 +82,8 @@ def load_schema(
     if in_progress is not None:  # an import cycle came back to this file
         return in_progress
     origin = m.Origin(text, filename)
-    root = _parse(origin)
-    return _Loader(origin, importer or FileImporter()).load(root, inline=False, key=key)
+    body = _parse(origin)
+    return _Loader(origin, importer or FileImporter()).load(body, inline=False, key=key)
 
 
 def load_schema_file(path: str | os.PathLike[str], *, importer: Importer | None = None) -> m.Schema:
@@ -174,6 +174,7 @@ _QUALIFIED_TAG = re.compile(r"@[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*
 
 
 def _parse(origin: m.Origin) -> Object:
+    """The schema file's fields (its own ``@schema`` directive left out)."""
     result = parse_lenient(origin.text, filename=origin.filename)
     problems = [
         d.in_file(origin.filename)
@@ -182,7 +183,7 @@ def _parse(origin: m.Origin) -> Object:
     ]
     if problems or result.document is None:
         raise SchemaError(problems or [_unreadable(origin)], origin)
-    return result.document.root
+    return result.document.data
 
 
 def _qualified_reference(diagnostic: Diagnostic, origin: m.Origin) -> bool:
@@ -206,8 +207,9 @@ class _Loader:
         self.origin = origin
         self.importer = importer
 
-    def load(self, root: Object, *, inline: bool, key: str | None) -> m.Schema:
-        body = _without_declaration(root)
+    def load(self, body: Object, *, inline: bool, key: str | None) -> m.Schema:
+        """`body` is the schema's fields: a file's root without its own
+        ``@schema`` directive, or the object of an inline declaration."""
         shape_problems = _meta_problems(body, self.origin, inline)
         if shape_problems:
             raise SchemaError(shape_problems, self.origin)
@@ -241,11 +243,6 @@ class _Loader:
             label="imported here",
             file=self.origin.filename,
         )
-
-
-def _without_declaration(root: Object) -> Object:
-    kept = [e for e in root.entries if not (type(e.key) is Tagged and e.key.name == "schema")]
-    return root if len(kept) == len(root.entries) else Object(kept, root.start, root.end, root.form)
 
 
 def _meta_problems(body: Object, origin: m.Origin, inline: bool) -> list[Diagnostic]:
@@ -398,6 +395,7 @@ class _Reader:
                 )
             schema.types[name] = self.type(entry.value)
             schema.definitions[name] = entry.key.span
+            self.origin.names[entry.value.span] = name
             if entry.doc is not None:
                 schema.docs[name] = entry.doc.text
 

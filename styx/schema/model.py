@@ -38,12 +38,15 @@ class Origin:
     encoded once, on the first slice (only diagnostics slice).
     """
 
-    __slots__ = ("_data", "filename", "text")
+    __slots__ = ("_data", "filename", "names", "text")
 
     def __init__(self, text: str, filename: str | None = None) -> None:
         self.text = text
         #: Where the schema lives, as diagnostics name it; None for a string.
         self.filename = filename
+        #: The name of each named type, by the span of its definition, so
+        #: that a message can say ``@Server`` rather than a whole object.
+        self.names: dict[Span, str] = {}
         self._data: bytes | None = None
 
     def slice(self, span: Span) -> str:

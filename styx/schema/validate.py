@@ -53,7 +53,14 @@ from styx.syntax.tree import (
     shape,
 )
 
-__all__ = ["find_declaration", "validate", "validate_value"]
+__all__ = [
+    "example",
+    "find_declaration",
+    "path_text",
+    "validate",
+    "validate_value",
+    "written",
+]
 
 #: Where a value sits: ``(parent, segment, key node)``; None is the root.
 #: A segment is a key's text, a sequence index, or None for a unit key.
@@ -220,21 +227,14 @@ class _Compiler:
 
     def may_warn(self, type_: m.Type, schema: m.Schema) -> bool:
         """Whether a valid value can still draw a warning (a deprecated
-        field somewhere inside), which a silent pass would not report."""
+        field somewhere inside), which a silent pass would not report.
+        A search of everything reachable, cached for the type asked about
+        only: a partial answer inside a cycle is not an answer."""
         key = id(type_)
         known = self._warns.get(key)
-        if known is not None:
-            return known
-        self._warns[key] = False  # a cycle adds nothing new
-        found = schema.resolve(type_)
-        result = False
-        if found is not None:
-            schema, resolved = found
-            result = isinstance(resolved, m.Deprecated) or any(
-                self.may_warn(child, schema) for child in _children(resolved, schema)
-            )
-        self._warns[key] = result
-        return result
+        if known is None:
+            known = self._warns[key] = _reaches_deprecated(type_, schema)
+        return known
 
     # Scalars ---------------------------------------------------------
 
@@ -396,7 +396,7 @@ class _Compiler:
             table[field.name] = (self.check(field.type, field.schema), bit)
         extra = None if extra_type is None else self.check(extra_type[1], extra_type[0])
         all_required = (1 << len(required)) - 1
-        shape_ = _ObjectShape(type_, fields, required)
+        shape_ = _ObjectShape(type_, fields)
 
         def object_(value: Value, path: Path, report: _Report | None) -> bool:
             if type(value) is not Object:
@@ -600,6 +600,22 @@ def _is_optional(type_: m.Type, schema: m.Schema) -> bool:
     return found is not None and isinstance(found[1], m.Optional | m.Default | m.Deprecated)
 
 
+def _reaches_deprecated(type_: m.Type, schema: m.Schema) -> bool:
+    pending = [(schema, type_)]
+    seen: set[int] = set()
+    while pending:
+        schema, node = pending.pop()
+        found = schema.resolve(node)
+        if found is None or id(found[1]) in seen:
+            continue
+        schema, node = found
+        if isinstance(node, m.Deprecated):
+            return True
+        seen.add(id(node))
+        pending.extend((schema, child) for child in _children(node, schema))
+    return False
+
+
 def _children(type_: m.Type, schema: m.Schema) -> Iterable[m.Type]:
     if isinstance(type_, m.Object):
         fields, extra = m.object_fields(type_, schema)
@@ -624,14 +640,14 @@ def _segment(key: Value) -> str | None:
 
 
 class _ObjectShape:
-    """What an unknown-field or missing-field diagnostic says about an object."""
+    """What an unknown-field diagnostic says about an object: its fields,
+    flattened ones included."""
 
-    __slots__ = ("fields", "required", "type")
+    __slots__ = ("fields", "type")
 
-    def __init__(self, type_: m.Object, fields: list[m.Field], required: list[m.Field]) -> None:
+    def __init__(self, type_: m.Object, fields: list[m.Field]) -> None:
         self.type = type_
         self.fields = fields
-        self.required = required
 
 
 # ---------------------------------------------------------------- reporting
@@ -939,12 +955,16 @@ _ABBREVIATE_AT = 60
 
 
 def written(type_: m.Type) -> str:
-    """A type as the schema wrote it (whitespace folded, long objects
-    shortened to ``@object{...}``), or as it would be written."""
+    """A type as the schema wrote it (whitespace folded; a long one by its
+    name if it is a named type, else shortened to ``@object{...}``), or as
+    it would be written."""
     text = type_.written
     if text is None:
         return _synthesized(type_)
     if "\n" in text or len(text) > _ABBREVIATE_AT:
+        name = type_.origin.names.get(type_.span) if type_.origin and type_.span else None
+        if name is not None:
+            return f"@{name}"
         cut = min((i for i in (text.find("{"), text.find("(")) if i >= 0), default=-1)
         if cut > 0:
             return text[:cut] + ("{...}" if text[cut] == "{" else "(...)")
@@ -998,30 +1018,33 @@ def _synthesized(type_: m.Type) -> str:
     return name
 
 
+_KIND_WORDS: dict[type[m.Type], str] = {
+    m.String: "a string",
+    m.Int: "an integer",
+    m.Float: "a number",
+    m.Bool: "true or false",
+    m.Unit: "unit `@`",
+    m.Duration: "a duration",
+    m.Date: "a date",
+    m.DateTime: "a timestamp",
+    m.Bytes: "bytes",
+    m.Object: "an object",
+    m.Map: "an object",
+    m.Seq: "a sequence",
+    m.Tuple: "a sequence",
+    m.Enum: "a tag",
+}
+
+
 def _kind_word(type_: m.Type) -> str:
-    words: dict[type[m.Type], str] = {
-        m.String: "a string",
-        m.Int: "an integer",
-        m.Float: "a number",
-        m.Bool: "true or false",
-        m.Unit: "unit `@`",
-        m.Duration: "a duration",
-        m.Date: "a date",
-        m.DateTime: "a timestamp",
-        m.Bytes: "bytes",
-        m.Object: "an object",
-        m.Map: "an object",
-        m.Seq: "a sequence",
-        m.Tuple: "a sequence",
-        m.Enum: "a tag",
-    }
+    """What a type accepts, in words, for a label: "an integer"."""
     if isinstance(type_, m.Literal):
         return "@" if type_.value is None else _display(type_.value)
     if isinstance(type_, m.Optional | m.Default | m.Deprecated | m.Flatten):
         return _kind_word(type_.inner)
     if isinstance(type_, m.OneOf):
         return _kind_word(type_.base)
-    return words.get(type(type_), written(type_))
+    return _KIND_WORDS.get(type(type_), written(type_))
 
 
 def _kind_of(value: Value) -> m.Kind:

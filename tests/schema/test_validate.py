@@ -321,6 +321,12 @@ def test_deprecated_inside_a_union_member_still_warns() -> None:
     assert [d.code for d in case.found] == [codes.DEPRECATED]
 
 
+def test_deprecated_reached_through_a_cycle_still_warns() -> None:
+    types = 'A @object{old @deprecated("no" @int), b @optional(@B)}\nB @object{a @A}'
+    case = Case("@object{x @union(@string @B), y @union(@string @A)}", "x {a {old 1}}\n", types)
+    assert [d.code for d in case.found] == [codes.MISSING_FIELD, codes.DEPRECATED]
+
+
 # ---------------------------------------------------------------- objects
 
 
@@ -477,6 +483,11 @@ def test_map_key_types() -> None:
     assert case.one.code == codes.TYPE_MISMATCH
     assert case.at() == "abc"
     ok("@object{flags @map(@bool @int)}", "flags {true 1, false 0}\n")
+
+
+def test_map_keys_are_distinct_by_text() -> None:
+    """schema[schema.map.keys]: "1" and "01" are two keys."""
+    ok("@object{m @map(@int @string)}", "m {1 a, 01 b}\n")
 
 
 def test_map_of_dotted_paths() -> None:

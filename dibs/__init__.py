@@ -1,0 +1,1 @@
+"""dibs: PostgreSQL migrations driven by a db program, configured in Styx."""

@@ -1,0 +1,11 @@
+"""The `dibs` command."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dibs.cli.app import run
+
+    return run(sys.argv[1:] if argv is None else list(argv))
