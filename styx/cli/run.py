@@ -3,20 +3,21 @@
 Both the typer application and the typer-free fast path call these, so a
 verb behaves the same whichever route parsed its arguments. Each returns the
 exit code.
+
+Each verb imports what it needs when it runs: `styx tree` must not pay for
+the schema machinery (regular expressions, HTTP) that `styx check` loads.
 """
 
 from __future__ import annotations
 
 from styx.cli import output
-from styx.commands import check as check_command
-from styx.commands import convert, fmt
 from styx.commands.common import ExitCode, Outcome, parse_source, read_source
-from styx.commands.tree import TreeFormat
-from styx.commands.tree import tree as tree_command
-from styx.commands.validation import SchemaCache, with_schema
 
 
 def tree(path: str, tree_format: str = "debug", color: str = "auto") -> int:
+    from styx.commands.tree import TreeFormat
+    from styx.commands.tree import tree as tree_command
+
     outcome = tree_command(read_source(path), TreeFormat(tree_format))
     output.write_output("-", outcome.output)
     output.diagnostics([outcome], color)
@@ -26,6 +27,8 @@ def tree(path: str, tree_format: str = "debug", color: str = "auto") -> int:
 def check(
     paths: list[str], color: str = "auto", report: str | None = None, schema: str | None = None
 ) -> int:
+    from styx.commands import check as check_command
+
     outcomes = check_command.check(paths, schema=schema)
     chosen = output.choose_format(report)
     output.diagnostics(outcomes, color, chosen)
@@ -39,8 +42,11 @@ def format_files(
     paths: list[str], *, check: bool = False, diff: bool = False, color: str = "auto"
 ) -> int:
     """Rewrite files in their canonical layout; never one that does not parse."""
+    from styx.commands import fmt
+    from styx.commands.check import expand
+
     codes: list[int] = []
-    for name in check_command.expand(paths):
+    for name in expand(paths):
         outcome = fmt.format_parsed(parse_source(read_source(name)))
         output.diagnostics([outcome], color)
         if outcome.code is not ExitCode.OK:
@@ -75,6 +81,9 @@ def to_json(
     color: str = "auto",
 ) -> int:
     """JSON on ``out``; typed by the declared schema (or ``schema``) when there is one."""
+    from styx.commands import convert
+    from styx.commands.validation import SchemaCache, with_schema
+
     parsed, loaded = with_schema(parse_source(read_source(path)), SchemaCache(), override=schema)
     output.diagnostics([parsed], color)
     if parsed.code is not ExitCode.OK:
@@ -84,6 +93,8 @@ def to_json(
 
 
 def from_json(path: str, *, out: str = "-", color: str = "auto") -> int:
+    from styx.commands import convert
+
     return _deliver(convert.from_json(read_source(path)), out, color)
 
 
@@ -103,6 +114,9 @@ def file_mode(
     The document is always checked against its declared schema (or
     ``schema``); a document that does not fit is not written anywhere.
     """
+    from styx.commands import convert, fmt
+    from styx.commands.validation import SchemaCache, with_schema
+
     if in_place and path == "-":
         output.note("error: --in-place needs a file, not standard input")
         return int(ExitCode.IO)

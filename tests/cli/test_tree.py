@@ -84,3 +84,21 @@ def test_unknown_option_goes_to_typer_usage_error(run_styx, doc: Path) -> None:
     done = run_styx("tree", "--bogus", str(doc))
     assert done.returncode == 2
     assert "No such option" in done.stderr
+
+
+def test_tree_does_not_load_schema_machinery(doc: Path) -> None:
+    """Start-up guard: the hot path must not import what only check needs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib\n"
+        "from styx.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['tree', '--format', 'sexp', {str(doc)!r}])\n"
+        "heavy = [m for m in ('typer', 'rich', 'regress', 'urllib.request', 'styx.schema.validate')"
+        " if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
