@@ -1,0 +1,629 @@
+"""Applying migrations to PostgreSQL (psycopg 3).
+
+Design points, each for a failure seen in the wild:
+
+* One transaction per migration, with its ``_dibs_migrations`` row written
+  in that same transaction: a crash (even ``kill -9``) leaves a migration
+  either fully applied and recorded, or not at all.
+* A session-level advisory lock, taken by *polling* ``pg_try_advisory_lock``
+  on a connection of its own. Replicas starting together (Kubernetes init
+  containers) then apply each migration exactly once; the others wait, reread
+  the record and find nothing pending. Polling matters: a waiter blocked in
+  ``pg_advisory_lock`` sits in an open transaction, and ``CREATE INDEX
+  CONCURRENTLY`` waits for every open transaction — a deadlock that
+  PostgreSQL cannot detect. A poller holds no transaction between attempts.
+* Migrations marked non-transactional run in autocommit, statement by
+  statement, and are recorded after they succeed.
+* Failures come back as data (`RunResult.error`) carrying the statement, a
+  caret at PostgreSQL's error position, SQLSTATE, detail, hint and file:line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql as pgsql
+
+from dibs import pgerror
+from dibs.migrations import Migration, split_statements
+from dibs.plan import AppliedRow, Refusal, Status, baseline_rows, compute_plan, compute_status
+
+#: The table recording applied migrations.
+TRACKING_TABLE = "_dibs_migrations"
+#: Advisory lock key: fixed, so every dibs on a database agrees on it.
+LOCK_KEY = int.from_bytes(hashlib.sha256(b"dibs:_dibs_migrations").digest()[:8], "big", signed=True)
+
+Log = Callable[[str, str], None]
+
+CREATE_TABLE = f"""
+CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (
+    version text PRIMARY KEY,
+    name text,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    checksum text,
+    execution_time_ms bigint
+)"""
+#: Databases migrated by an older dibs have only (version, applied_at).
+UPGRADE_TABLE = [
+    f"ALTER TABLE {TRACKING_TABLE} ADD COLUMN IF NOT EXISTS {column}"
+    for column in ("name text", "checksum text", "execution_time_ms bigint")
+]
+INSERT_ROW = (
+    f"INSERT INTO {TRACKING_TABLE} (version, name, applied_at, checksum, execution_time_ms) "
+    "VALUES (%s, %s, now(), %s, %s)"
+)
+
+
+@dataclass
+class RunOptions:
+    """How ``apply`` runs (JSON-friendly: the CLI sends it over the wire)."""
+
+    dry_run: bool = False
+    #: Apply pending migrations up to this version, inclusive.
+    to: str | None = None
+    allow_changed: bool = False
+    allow_out_of_order: bool = False
+    #: PostgreSQL ``lock_timeout`` for migration statements, in ms (None: server default).
+    lock_timeout_ms: int | None = None
+    #: PostgreSQL ``statement_timeout`` for migration statements, in ms.
+    statement_timeout_ms: int | None = None
+    #: How long to wait for another runner's migration lock (None: as long as it takes).
+    lock_wait_ms: int | None = None
+    #: How often to retry the migration lock while another runner holds it.
+    lock_poll_ms: int = 200
+
+    def __post_init__(self) -> None:
+        """Options arrive as JSON from the CLI: reject nonsense early and by name."""
+        for name in ("lock_timeout_ms", "statement_timeout_ms", "lock_wait_ms"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 0
+            ):
+                raise ValueError(f"{name} must be a non-negative integer or null, not {value!r}")
+        if isinstance(self.lock_poll_ms, bool) or not isinstance(self.lock_poll_ms, int):
+            raise ValueError(f"lock_poll_ms must be an integer, not {self.lock_poll_ms!r}")
+        if self.lock_poll_ms < 10:
+            raise ValueError("lock_poll_ms must be at least 10")
+        if self.to is not None and not isinstance(self.to, str):
+            raise ValueError(f"to must be a version string, not {self.to!r}")
+
+
+@dataclass
+class AppliedMigration:
+    """A migration this run applied (or, in a dry run, would apply)."""
+
+    version: str
+    name: str
+    location: str
+    transactional: bool
+    execution_time_ms: int = 0
+
+
+@dataclass
+class MigrationFailure:
+    """Why a run stopped. ``version`` is None when no migration was running
+    (connection refused, lock wait timed out, ...)."""
+
+    message: str
+    version: str | None = None
+    name: str | None = None
+    #: ``file:line`` of the migration, or of the failing call in a Python migration.
+    location: str | None = None
+    sqlstate: str | None = None
+    detail: str | None = None
+    hint: str | None = None
+    context: str | None = None
+    statement: str | None = None
+    position: int | None = None
+    #: Non-transactional migrations may have run some statements before failing.
+    partially_applied: bool = False
+    #: Everything above as a human-readable block, caret included.
+    rendered: str = ""
+
+
+@dataclass
+class RunResult:
+    """Outcome of ``apply`` or ``baseline`` (JSON via ``dataclasses.asdict``)."""
+
+    ok: bool
+    database: str
+    dry_run: bool = False
+    applied: list[AppliedMigration] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: MigrationFailure | None = None
+    #: Time spent waiting for another runner's lock.
+    lock_wait_ms: int = 0
+    #: True when nothing needed applying.
+    up_to_date: bool = False
+
+
+class MigrationContext:
+    """What a Python migration receives: ``execute`` for SQL, ``backfill``
+    for large data updates, ``connection`` for anything else (psycopg 3)."""
+
+    def __init__(self, connection: psycopg.Connection[Any], migration: Migration, log: Log):
+        self.connection = connection
+        self.migration = migration
+        self._log = log
+        #: The last statement sent, so a failure can show it.
+        self.last_statement: str | None = None
+
+    def execute(
+        self,
+        sql: str | pgsql.SQL | pgsql.Composed,
+        params: Sequence[Any] | dict[str, Any] | None = None,
+    ) -> int:
+        """Run one statement (several are fine without ``params``); returns the
+        affected row count (-1 when PostgreSQL reports none). ``sql`` may be a
+        `psycopg.sql` composition, for safely quoted identifiers."""
+        if isinstance(sql, str):
+            self.last_statement = sql
+            cursor = self.connection.execute(sql.encode(), params)
+        else:
+            self.last_statement = sql.as_string(self.connection)
+            cursor = self.connection.execute(sql, params)
+        return cursor.rowcount
+
+    def log(self, message: str) -> None:
+        """Stream a progress message to the CLI."""
+        self._log("info", f"{self.migration.version}: {message}")
+
+    def backfill(self, select_sql: str, update_sql: str, batch_size: int = 1000) -> int:
+        """Update many rows in batches; returns the rows updated.
+
+        ``select_sql`` returns the keys of the rows to update (first column,
+        unique and sortable — usually the primary key); it is re-run per batch,
+        walking the keys in order, so it can filter on what still needs doing.
+        ``update_sql`` receives one batch of keys as its single parameter::
+
+            ctx.backfill("SELECT id FROM users WHERE bio IS NULL",
+                         "UPDATE users SET bio = '' WHERE id = ANY(%s)")
+
+        In a non-transactional migration each batch commits on its own, so a
+        large backfill neither holds locks for long nor bloats one transaction.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        inner = pgsql.SQL(select_sql)
+        first = pgsql.SQL("SELECT k FROM ({}) AS _dibs_batch(k) ORDER BY k LIMIT %s").format(inner)
+        after = pgsql.SQL(
+            "SELECT k FROM ({}) AS _dibs_batch(k) WHERE k > %s ORDER BY k LIMIT %s"
+        ).format(inner)
+        total, last, batches = 0, None, 0
+        while True:
+            self.last_statement = select_sql
+            if last is None:
+                rows = self.connection.execute(first, (batch_size,)).fetchall()
+            else:
+                rows = self.connection.execute(after, (last, batch_size)).fetchall()
+            if not rows:
+                break
+            keys = [row[0] for row in rows]
+            self.last_statement = update_sql
+            cursor = self.connection.execute(update_sql.encode(), (keys,))
+            total += max(cursor.rowcount, 0)
+            last, batches = keys[-1], batches + 1
+            if batches % 10 == 0:
+                self.log(f"backfill: {total} rows updated")
+            if len(rows) < batch_size:
+                break
+        self.log(f"backfill done: {total} rows updated in {batches} batches")
+        return total
+
+
+class _Failed(Exception):
+    """Internal: carries a `MigrationFailure` out of the run loop."""
+
+    def __init__(self, failure: MigrationFailure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def _quiet(level: str, message: str) -> None:
+    """Default logger: discard."""
+
+
+def _connect(database_url: str) -> psycopg.Connection[Any]:
+    """An autocommit connection: transactions are opened explicitly, so none
+    stays open by accident (which ``CREATE INDEX CONCURRENTLY`` would wait on)."""
+    return psycopg.connect(database_url, autocommit=True, application_name="dibs")
+
+
+def _connection_failure(error: Exception, database_url: str) -> MigrationFailure:
+    message = pgerror.scrub(str(error).strip() or type(error).__name__, database_url)
+    text = f"cannot connect to {pgerror.redact_url(database_url)}: {message}"
+    return MigrationFailure(message=text, rendered=text)
+
+
+def _table_exists(conn: psycopg.Connection[Any]) -> bool:
+    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (TRACKING_TABLE,)).fetchone()
+    return bool(row and row[0])
+
+
+def read_applied(conn: psycopg.Connection[Any]) -> list[AppliedRow]:
+    """The tracking table's rows (none when it does not exist yet)."""
+    if not _table_exists(conn):
+        return []
+    columns = {
+        r[0]
+        for r in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) "
+            "AND attnum > 0 AND NOT attisdropped",
+            (TRACKING_TABLE,),
+        ).fetchall()
+    }
+    wanted = ["version", "name", "checksum", "applied_at", "execution_time_ms"]
+    select = ", ".join(c if c in columns else f"NULL AS {c}" for c in wanted)
+    rows = conn.execute(f"SELECT {select} FROM {TRACKING_TABLE} ORDER BY version").fetchall()
+    return [
+        AppliedRow(
+            version=str(r[0]),
+            name=r[1],
+            checksum=r[2],
+            applied_at=r[3].isoformat() if r[3] is not None else None,
+            execution_time_ms=int(r[4]) if r[4] is not None else None,
+        )
+        for r in rows
+    ]
+
+
+def _ensure_table(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(CREATE_TABLE)
+    for statement in UPGRADE_TABLE:
+        conn.execute(statement)
+
+
+@contextmanager
+def migration_lock(
+    database_url: str, options: RunOptions, log: Log, waited: list[int]
+) -> Iterator[None]:
+    """Hold the migration lock for the duration of the block.
+
+    Session-level and on its own idle connection: the lock dies with the
+    process, and the connection never holds a transaction open. Waiting is
+    done by polling ``pg_try_advisory_lock`` (see the module docstring)."""
+    conn = _connect(database_url)
+    try:
+        start = time.monotonic()
+        announced = next_notice = 0.0
+        while True:
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
+            if row and row[0]:
+                break
+            elapsed = time.monotonic() - start
+            if not announced:
+                log("info", "another dibs is migrating this database; waiting for it")
+                announced, next_notice = 1.0, 10.0
+            elif elapsed >= next_notice:
+                log("info", f"still waiting for the migration lock ({int(elapsed)} s)")
+                next_notice += 10.0
+            if options.lock_wait_ms is not None and elapsed * 1000 >= options.lock_wait_ms:
+                text = (
+                    f"gave up waiting for the migration lock after {int(elapsed * 1000)} ms "
+                    "(another dibs is migrating this database)"
+                )
+                raise _Failed(MigrationFailure(message=text, rendered=text))
+            time.sleep(options.lock_poll_ms / 1000)
+        waited.append(int((time.monotonic() - start) * 1000))
+        try:
+            yield
+        finally:
+            # If this fails the session's end releases the lock anyway.
+            with suppress(psycopg.Error):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+    finally:
+        conn.close()
+
+
+def _set_timeouts(conn: psycopg.Connection[Any], options: RunOptions) -> None:
+    for name, value in (
+        ("lock_timeout", options.lock_timeout_ms),
+        ("statement_timeout", options.statement_timeout_ms),
+    ):
+        if value is not None:
+            conn.execute("SELECT set_config(%s, %s, false)", (name, f"{int(value)}ms"))
+
+
+def _failure_location(migration: Migration, error: BaseException) -> str:
+    """``file:line`` of the innermost frame of the migration's source file in
+    ``error``'s traceback (the failing ``ctx.execute`` call), else the migration's."""
+    line = None
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename == migration.source_file:
+            line = lineno
+    return f"{migration.source_file}:{line}" if line is not None else migration.location
+
+
+def _sql_failure(
+    migration: Migration,
+    error: psycopg.Error,
+    statement: str | None,
+    location: str,
+    partially_applied: bool,
+) -> MigrationFailure:
+    info = pgerror.from_psycopg(error, statement)
+    failure = MigrationFailure(
+        message=info.message,
+        version=migration.version,
+        name=migration.name,
+        location=location,
+        sqlstate=info.sqlstate,
+        detail=info.detail,
+        hint=info.hint,
+        context=info.context,
+        statement=info.statement,
+        position=info.position,
+        partially_applied=partially_applied,
+    )
+    failure.rendered = _render(migration, failure, info)
+    return failure
+
+
+def _render(migration: Migration, failure: MigrationFailure, info: pgerror.SqlErrorInfo) -> str:
+    head = f"migration {migration.label} failed at {failure.location}"
+    tail = (
+        "\nit ran outside a transaction: statements before the failing one stay applied"
+        if failure.partially_applied
+        else "\nrolled back; later migrations were not run"
+    )
+    return f"{head}\n{pgerror.render(info)}{tail}"
+
+
+def _run_sql(conn: psycopg.Connection[Any], migration: Migration) -> None:
+    """Run a SQL migration. In a transaction the whole script goes in one
+    round trip and PostgreSQL's error position points into it; outside one,
+    statements are sent one by one, as PostgreSQL requires."""
+    assert migration.sql is not None
+    text = migration.sql
+    if migration.transactional:
+        try:
+            conn.execute(text.encode())
+        except psycopg.Error as error:
+            raise _statement_error(migration, error, text, 0, False) from error
+        return
+    for i, statement in enumerate(split_statements(text)):
+        try:
+            conn.execute(statement.text.encode())
+        except psycopg.Error as error:
+            raise _statement_error(
+                migration, error, statement.text, statement.line - 1, i > 0
+            ) from error
+
+
+def _statement_error(
+    migration: Migration, error: psycopg.Error, text: str, line_offset: int, partial: bool
+) -> _Failed:
+    """A failure in a SQL file: show just the failing statement of the script,
+    and point file:line at the line PostgreSQL's position falls on."""
+    position = pgerror.from_psycopg(error, text).position
+    statement, local_position, first_line = text, position, line_offset
+    if position is not None and not error.diag.internal_query:
+        for piece in split_statements(text):
+            if piece.offset <= position - 1 < piece.offset + len(piece.text):
+                statement = piece.text
+                local_position = position - piece.offset
+                first_line = line_offset + piece.line - 1
+                break
+    line = migration.source_line + first_line
+    if not error.diag.internal_query:
+        # An internal position points into a function body, not into the file.
+        line += pgerror.line_of(statement, local_position)
+    failure = _sql_failure(migration, error, statement, f"{migration.source_file}:{line}", partial)
+    if not error.diag.internal_query:
+        failure.statement, failure.position = statement, local_position
+        failure.rendered = _render(
+            migration,
+            failure,
+            pgerror.SqlErrorInfo(
+                message=failure.message,
+                sqlstate=failure.sqlstate,
+                detail=failure.detail,
+                hint=failure.hint,
+                context=failure.context,
+                statement=statement,
+                position=local_position,
+            ),
+        )
+    return _Failed(failure)
+
+
+def _run_python(conn: psycopg.Connection[Any], migration: Migration, log: Log) -> None:
+    assert migration.function is not None
+    ctx = MigrationContext(conn, migration, log)
+    try:
+        migration.function(ctx)
+    except psycopg.Error as error:
+        raise _Failed(
+            _sql_failure(
+                migration,
+                error,
+                ctx.last_statement,
+                _failure_location(migration, error),
+                not migration.transactional,
+            )
+        ) from error
+    except Exception as error:
+        location = _failure_location(migration, error)
+        failure = MigrationFailure(
+            message=f"{type(error).__name__}: {error}",
+            version=migration.version,
+            name=migration.name,
+            location=location,
+            partially_applied=not migration.transactional,
+        )
+        failure.rendered = (
+            f"migration {migration.label} failed at {location}\n{failure.message}\n"
+            + "".join(traceback.format_exception(error)).rstrip()
+        )
+        raise _Failed(failure) from error
+
+
+def _run_one(conn: psycopg.Connection[Any], migration: Migration, log: Log) -> int:
+    """Apply and record one migration; returns its execution time in ms."""
+    start = time.monotonic()
+
+    def body() -> None:
+        if migration.kind == "sql":
+            _run_sql(conn, migration)
+        else:
+            _run_python(conn, migration, log)
+
+    if migration.transactional:
+        with conn.transaction():
+            body()
+            elapsed = int((time.monotonic() - start) * 1000)
+            conn.execute(
+                INSERT_ROW, (migration.version, migration.name, migration.checksum, elapsed)
+            )
+        return elapsed
+    body()
+    elapsed = int((time.monotonic() - start) * 1000)
+    conn.execute(INSERT_ROW, (migration.version, migration.name, migration.checksum, elapsed))
+    return elapsed
+
+
+def apply(
+    database_url: str,
+    migrations: list[Migration],
+    options: RunOptions,
+    log: Log = _quiet,
+) -> RunResult:
+    """Apply pending migrations in version order; ``log(level, message)``
+    streams progress (levels: ``info``, ``warn``, ``error``). Never raises
+    for database problems: they come back in ``RunResult.error``."""
+    shown = pgerror.redact_url(database_url)
+    result = RunResult(ok=False, database=shown, dry_run=options.dry_run)
+    waited: list[int] = []
+    try:
+        if options.dry_run:
+            _plan_and_run(database_url, migrations, options, log, result)
+        else:
+            with migration_lock(database_url, options, log, waited):
+                result.lock_wait_ms = waited[0] if waited else 0
+                _plan_and_run(database_url, migrations, options, log, result)
+    except _Failed as failed:
+        result.error = failed.failure
+        log("error", failed.failure.rendered or failed.failure.message)
+    except psycopg.OperationalError as error:
+        result.error = _connection_failure(error, database_url)
+        log("error", result.error.message)
+    except psycopg.Error as error:
+        info = pgerror.from_psycopg(error, None)
+        text = pgerror.scrub(pgerror.render(info), database_url)
+        result.error = MigrationFailure(
+            message=info.message,
+            sqlstate=info.sqlstate,
+            detail=info.detail,
+            hint=info.hint,
+            rendered=text,
+        )
+        log("error", text)
+    result.ok = result.error is None and not result.refusals
+    return result
+
+
+def _plan_and_run(
+    database_url: str,
+    migrations: list[Migration],
+    options: RunOptions,
+    log: Log,
+    result: RunResult,
+) -> None:
+    with _connect(database_url) as conn:
+        if not options.dry_run:
+            _ensure_table(conn)
+        # Read under the lock: another runner may just have applied everything.
+        plan = compute_plan(
+            migrations,
+            read_applied(conn),
+            to=options.to,
+            allow_changed=options.allow_changed,
+            allow_out_of_order=options.allow_out_of_order,
+        )
+        result.warnings = list(plan.warnings)
+        for warning in plan.warnings:
+            log("warn", warning)
+        if plan.refused:
+            result.refusals = plan.refusals
+            for refusal in plan.refusals:
+                log("error", refusal.message)
+            return
+        if not plan.to_run:
+            result.up_to_date = True
+            log("info", "up to date: no pending migrations")
+            return
+        total = len(plan.to_run)
+        if options.dry_run:
+            for m in plan.to_run:
+                log("info", f"would apply {m.label} ({m.location})")
+                result.applied.append(
+                    AppliedMigration(m.version, m.name, m.location, m.transactional)
+                )
+            return
+        _set_timeouts(conn, options)
+        for index, m in enumerate(plan.to_run, 1):
+            mode = "" if m.transactional else " (no transaction)"
+            log("info", f"[{index}/{total}] applying {m.label}{mode}")
+            elapsed = _run_one(conn, m, log)
+            log("info", f"[{index}/{total}] applied {m.label} in {elapsed} ms")
+            result.applied.append(
+                AppliedMigration(m.version, m.name, m.location, m.transactional, elapsed)
+            )
+
+
+def status(database_url: str, migrations: list[Migration]) -> Status:
+    """Defined migrations against the database's record. Read-only: it takes
+    no lock and creates nothing. Raises ``psycopg.Error`` when the database
+    cannot be reached (the caller renders it; use `pgerror.redact_url`)."""
+    with _connect(database_url) as conn:
+        return compute_status(migrations, read_applied(conn))
+
+
+def baseline(
+    database_url: str,
+    version: str,
+    migrations: list[Migration],
+    log: Log = _quiet,
+) -> RunResult:
+    """Mark every defined migration up to ``version`` as applied without
+    running it: for a database whose schema already exists (created by hand
+    or by another tool). Takes the migration lock like ``apply``."""
+    shown = pgerror.redact_url(database_url)
+    result = RunResult(ok=False, database=shown)
+    waited: list[int] = []
+    try:
+        with (
+            migration_lock(database_url, RunOptions(), log, waited),
+            _connect(database_url) as conn,
+        ):
+            _ensure_table(conn)
+            try:
+                rows = baseline_rows(migrations, read_applied(conn), version)
+            except ValueError as error:
+                result.refusals.append(Refusal("unknown_target", str(error), [version]))
+                log("error", str(error))
+                return result
+            with conn.transaction():
+                for m in rows:
+                    conn.execute(INSERT_ROW, (m.version, m.name, m.checksum, 0))
+            for m in rows:
+                log("info", f"baselined {m.label} (not run)")
+                result.applied.append(
+                    AppliedMigration(m.version, m.name, m.location, m.transactional)
+                )
+            result.up_to_date = not rows
+    except _Failed as failed:
+        result.error = failed.failure
+    except psycopg.OperationalError as error:
+        result.error = _connection_failure(error, database_url)
+        log("error", result.error.message)
+    result.ok = result.error is None and not result.refusals
+    return result
