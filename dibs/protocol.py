@@ -25,6 +25,7 @@ failing on some later field.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import time
@@ -136,7 +137,9 @@ def decode(line: bytes) -> dict[str, Any]:
 # --- message builders --------------------------------------------------------
 
 
-def hello(secret: str, *, version: int = PROTOCOL_VERSION, pid: int | None = None) -> dict[str, Any]:
+def hello(
+    secret: str, *, version: int = PROTOCOL_VERSION, pid: int | None = None
+) -> dict[str, Any]:
     """The program's first line."""
     body: dict[str, Any] = {"protocol": PROTOCOL_NAME, "version": version, "secret": secret}
     if pid is not None:
@@ -255,9 +258,8 @@ class LineChannel:
                 chunk = b""
             if not chunk:
                 if self._buffer:
-                    raise ConnectionClosed(
-                        f"connection closed in the middle of a line: {_snippet(bytes(self._buffer))}"
-                    )
+                    partial = _snippet(bytes(self._buffer))
+                    raise ConnectionClosed(f"connection closed in the middle of a line: {partial}")
                 raise ConnectionClosed("connection closed")
             self._buffer += chunk
 
@@ -265,10 +267,8 @@ class LineChannel:
         return decode(self.read_line(deadline))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.sock.close()
 
 
