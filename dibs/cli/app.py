@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -55,6 +57,148 @@ def show_config(color: ColorOption = "auto") -> None:
         f"db.binary: {db.binary or '-'}\n"
         f"db.connect_timeout: {db.connect_timeout.total_seconds():g}s\n"
     )
+
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        "-d",
+        help="PostgreSQL URL; default $DATABASE_URL, then DATABASE_URL in .env beside .config/.",
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+def _prepare(database: str | None, color: str) -> tuple[config_module.Located, str]:
+    """The configuration and the database URL, or a rendered problem and exit."""
+    from dibs.operations import MissingDatabaseUrl, database_url
+
+    try:
+        located = config_module.load_config()
+        return located, database_url(database, located)
+    except (
+        config_module.ConfigNotFound,
+        StyxSyntaxError,
+        StyxValidationError,
+        MissingDatabaseUrl,
+        OSError,
+    ) as error:
+        raise typer.Exit(report.config_problem(error, color)) from None
+
+
+def _remote(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a request to the db program; its failures are messages, not tracebacks."""
+    from dibs.protocol import ProtocolError, RemoteError
+    from dibs.spawn import DbProgramError
+
+    try:
+        return action()
+    except (DbProgramError, RemoteError, ProtocolError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def migrate(
+    database: DatabaseUrl = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run.")] = False,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Stop after this migration version.")
+    ] = None,
+    allow_changed: Annotated[
+        bool, typer.Option("--allow-changed", help="Go on although applied migrations changed.")
+    ] = False,
+    allow_out_of_order: Annotated[
+        bool,
+        typer.Option(
+            "--allow-out-of-order", help="Apply pending migrations older than applied ones."
+        ),
+    ] = False,
+    lock_timeout_ms: Annotated[
+        int | None, typer.Option("--lock-timeout-ms", help="PostgreSQL lock_timeout per migration.")
+    ] = None,
+    statement_timeout_ms: Annotated[
+        int | None,
+        typer.Option("--statement-timeout-ms", help="PostgreSQL statement_timeout per migration."),
+    ] = None,
+    as_json: JsonFlag = False,
+    color: ColorOption = "auto",
+) -> None:
+    """Apply pending migrations, each in its own transaction, under an advisory lock."""
+    from dibs.operations import migrate as run_migrate
+    from dibs.runner import RunOptions
+
+    located, url = _prepare(database, color)
+    options = RunOptions(
+        dry_run=dry_run,
+        to=to,
+        allow_changed=allow_changed,
+        allow_out_of_order=allow_out_of_order,
+        lock_timeout_ms=lock_timeout_ms,
+        statement_timeout_ms=statement_timeout_ms,
+    )
+
+    def progress(event: Any) -> None:
+        sys.stderr.write(f"{event.message}\n")
+
+    result = _remote(lambda: run_migrate(located, url, options, progress))
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_migrate(result))
+    raise typer.Exit(0 if result.get("ok") else 1)
+
+
+@app.command()
+def status(
+    database: DatabaseUrl = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when anything is pending or changed.")
+    ] = False,
+    as_json: JsonFlag = False,
+    color: ColorOption = "auto",
+) -> None:
+    """Show which migrations are applied, pending, changed or missing."""
+    from dibs.operations import status as run_status
+
+    located, url = _prepare(database, color)
+    result = _remote(lambda: run_status(located, url))
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_status(result))
+    dirty = bool(result.get("pending") or result.get("changed"))
+    raise typer.Exit(1 if exit_code and dirty else 0)
+
+
+def render_migrate(result: dict[str, Any]) -> str:
+    lines = []
+    verb = "would apply" if result.get("dry_run") else "applied"
+    for applied in result.get("applied", []):
+        took = f" ({applied['execution_time_ms']} ms)" if not result.get("dry_run") else ""
+        lines.append(f"{verb} {applied['version']} {applied['name']}{took}")
+    for refusal in result.get("refusals", []):
+        lines.append(f"refused: {refusal['message']}")
+    lines += [f"warning: {warning}" for warning in result.get("warnings", [])]
+    if result.get("error"):
+        lines.append(result["error"].get("rendered") or result["error"]["message"])
+    elif result.get("up_to_date") and not result.get("applied"):
+        lines.append(f"{result.get('database', 'database')}: up to date")
+    return "\n".join(lines) + "\n"
+
+
+def render_status(result: dict[str, Any]) -> str:
+    rows = [
+        f"{state['state']:<12} {state['version']}  {state['name']}"
+        for state in result.get("migrations", [])
+    ]
+    summary = (
+        "up to date"
+        if result.get("up_to_date")
+        else (f"{len(result.get('pending', []))} pending, {len(result.get('changed', []))} changed")
+    )
+    return "\n".join([*rows, summary]) + "\n"
 
 
 def run(args: list[str]) -> int:

@@ -27,4 +27,4 @@ def config_problem(error: Exception, color: str = "auto") -> int:
         diagnostics(error.diagnostics, error.source, error.filename or "<config>", color)
         return 2
     sys.stderr.write(f"error: {error}\n")
-    return 3
+    return 3 if isinstance(error, OSError) else 2

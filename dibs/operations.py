@@ -1,0 +1,82 @@
+"""The dibs verbs as library functions: find the database, start the db
+program, ask it to migrate or report. The typer commands only parse argv and
+print what these return."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from dibs.config import Located
+from dibs.protocol import LogEvent
+from dibs.runner import RunOptions
+from dibs.spawn import DbProgram
+
+#: A file of ``NAME=value`` lines beside ``.config/`` (not in the image).
+DOTENV = ".env"
+
+
+class MissingDatabaseUrl(LookupError):
+    """No database named: dibs never guesses one."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(
+            "no database URL: pass -d/--database-url, set DATABASE_URL, "
+            f"or put DATABASE_URL=... in {root / DOTENV}"
+        )
+
+
+def database_url(
+    given: str | None, located: Located, environ: Mapping[str, str] | None = None
+) -> str:
+    """The database to migrate: ``-d``, else ``DATABASE_URL``, else the
+    ``.env`` file beside ``.config/``; raises `MissingDatabaseUrl`."""
+    if given:
+        return given
+    environ = os.environ if environ is None else environ
+    if environ.get("DATABASE_URL"):
+        return environ["DATABASE_URL"]
+    found = _dotenv(located.project_root / DOTENV).get("DATABASE_URL")
+    if found:
+        return found
+    raise MissingDatabaseUrl(located.project_root)
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines, comments and blank lines skipped, quotes removed."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def migrate(
+    located: Located,
+    url: str,
+    options: RunOptions,
+    on_log: Callable[[LogEvent], None] | None = None,
+) -> dict[str, Any]:
+    """Apply pending migrations through the db program; the runner's result."""
+    with DbProgram.from_config(located) as program:
+        result: dict[str, Any] = program.call(
+            "migrate", {"database_url": url, "options": asdict(options)}, on_log=on_log
+        )
+    return result
+
+
+def status(located: Located, url: str) -> dict[str, Any]:
+    """Which migrations are applied, pending, changed, missing."""
+    with DbProgram.from_config(located) as program:
+        result: dict[str, Any] = program.call("status", {"database_url": url})
+    return result

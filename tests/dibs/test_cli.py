@@ -1,0 +1,137 @@
+"""`dibs migrate` and `dibs status` end to end: config, db program, PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+CONFIG = "@schema {id crate:dibs@1, cli dibs}\n\ndb {\n    crate my-app-db\n}\n"
+MIGRATIONS = {
+    "m2026_01_24_120000_create_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    "m2026_01_25_090000_create_posts.sql": (
+        "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n"
+    ),
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with .config/dibs.styx and a `my_app_db` package on PYTHONPATH."""
+    package = tmp_path / "site" / "my_app_db"
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text("import dibs.service\ndibs.service.run_service()\n")
+    for name, sql in MIGRATIONS.items():
+        (package / "migrations" / name).write_text(sql)
+    root = tmp_path / "project"
+    (root / ".config").mkdir(parents=True)
+    (root / ".config" / "dibs.styx").write_text(CONFIG)
+    return root
+
+
+def with_password(url: str, password: str) -> str:
+    parts = urlsplit(url)
+    if not parts.hostname:  # a socket URL: the password goes in the query
+        return url + ("&" if "?" in url else "?") + f"password={password}"
+    netloc = f"{parts.username or 'postgres'}:{password}@{parts.hostname}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def dibs(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    script = shutil.which("dibs", path=str(Path(sys.executable).parent))
+    assert script
+    environment = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "PYTHONPATH": str(project.parent / "site"),
+        "NO_COLOR": "1",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [script, *args], cwd=project, capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def test_status_migrate_and_up_to_date(project: Path, database_url: str) -> None:
+    before = dibs(project, "status", "-d", database_url, "--exit-code")
+    assert before.returncode == 1
+    assert "2 pending" in before.stdout
+    done = dibs(project, "migrate", "-d", database_url)
+    assert done.returncode == 0, done.stderr
+    assert "applied 2026_01_24_120000 create_users" in done.stdout
+    assert "applied 2026_01_25_090000 create_posts" in done.stdout
+    again = dibs(project, "migrate", "-d", database_url)
+    assert again.returncode == 0
+    assert "up to date" in again.stdout
+    after = dibs(project, "status", "-d", database_url, "--exit-code")
+    assert after.returncode == 0
+    assert "up to date" in after.stdout
+
+
+def test_json_and_dry_run(project: Path, database_url: str) -> None:
+    dry = dibs(project, "migrate", "-d", database_url, "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    result = json.loads(dry.stdout)
+    assert result["dry_run"] is True
+    assert [m["version"] for m in result["applied"]] == ["2026_01_24_120000", "2026_01_25_090000"]
+    status = json.loads(dibs(project, "status", "-d", database_url, "--json").stdout)
+    assert status["pending"] == ["2026_01_24_120000", "2026_01_25_090000"]
+
+
+def test_to_version(project: Path, database_url: str) -> None:
+    done = dibs(project, "migrate", "-d", database_url, "--to", "2026_01_24_120000")
+    assert done.returncode == 0, done.stderr
+    assert "create_posts" not in done.stdout
+    assert "1 pending" in dibs(project, "status", "-d", database_url).stdout
+
+
+def test_failure_shows_the_statement_and_rolls_back(project: Path, database_url: str) -> None:
+    bad = project.parent / "site" / "my_app_db" / "migrations" / "m2026_01_26_000000_broken.sql"
+    bad.write_text("CREATE TABLE ok (id int);\nSELECT * FROM nowhere;\n")
+    done = dibs(project, "migrate", "-d", database_url)
+    assert done.returncode == 1
+    assert "42P01" in done.stdout
+    assert "m2026_01_26_000000_broken.sql:2" in done.stdout
+    assert "^" in done.stdout
+    status = json.loads(dibs(project, "status", "-d", database_url, "--json").stdout)
+    assert status["pending"] == ["2026_01_26_000000"]
+
+
+def test_database_url_from_environment_and_dotenv(project: Path, database_url: str) -> None:
+    assert dibs(project, "status", env={"DATABASE_URL": database_url}).returncode == 0
+    (project / ".env").write_text(f"# local\nDATABASE_URL='{database_url}'\n")
+    assert dibs(project, "status").returncode == 0
+
+
+def test_missing_database_url_is_an_error(project: Path) -> None:
+    done = dibs(project, "migrate")
+    assert done.returncode == 2
+    assert "no database URL" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_password_never_printed(project: Path, pg_server_url: str) -> None:
+    secret = "s3cr3t-pass"
+    url = with_password(pg_server_url.replace("/postgres", "/no_such_db_xyz"), secret)
+    done = dibs(project, "migrate", "-d", url)
+    assert done.returncode != 0
+    assert secret not in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_db_program_missing(project: Path, database_url: str) -> None:
+    (project / ".config" / "dibs.styx").write_text("db {\n    binary ./bin/nothing-here\n}\n")
+    done = dibs(project, "migrate", "-d", database_url)
+    assert done.returncode == 1
+    assert "nothing-here" in done.stderr
+    assert "Traceback" not in done.stderr
