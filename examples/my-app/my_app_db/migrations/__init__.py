@@ -1,0 +1,1 @@
+"""my-app's migrations: ``.sql`` files and ``@migration`` modules, in version order."""
