@@ -185,6 +185,19 @@ def handle_migrations(params: dict[str, Any], context: Context) -> Any:
     return [_migration_summary(m) for m in _discover(context)]
 
 
+def handle_schema(params: dict[str, Any], context: Context) -> Any:
+    """The tables the program defines (its ``tables`` module), for `dibs schema`."""
+    from dibs import tables
+
+    if context.package:
+        try:
+            importlib.import_module(f"{context.package}.tables")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{context.package}.tables":
+                raise
+    return [definition.to_dict() for definition in tables.registered()]
+
+
 def _runner() -> Any:
     try:
         return importlib.import_module("dibs.runner")
@@ -250,6 +263,7 @@ def default_handlers() -> dict[str, Handler]:
         "migrations": handle_migrations,
         "status": handle_status,
         "migrate": handle_migrate,
+        "schema": handle_schema,
     }
 
 
