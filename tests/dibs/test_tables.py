@@ -7,6 +7,7 @@ import decimal
 import enum
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_columns_from_type_hints() -> None:
     assert PEOPLE.doc == "People who can sign in."
     assert PEOPLE.source is not None
     path, _, line = PEOPLE.source.rpartition(":")
-    lines = open(path, encoding="utf-8").read().splitlines()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
     class_line = lines.index("class Person:") + 1
     assert class_line - 1 <= int(line) <= class_line  # the class, or its decorator
 
