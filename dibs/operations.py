@@ -8,12 +8,17 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from dibs import protocol
 from dibs.config import Located
-from dibs.protocol import LogEvent
-from dibs.runner import RunOptions
+from dibs.protocol import LogEvent, RemoteError
 from dibs.spawn import DbProgram
+
+if TYPE_CHECKING:
+    # dibs.runner imports psycopg (~0.2 s): the CLI never runs migrations
+    # itself, so `dibs status` must not pay for it (issue 5: status <= 1 s)
+    from dibs.runner import RunOptions
 
 #: A file of ``NAME=value`` lines beside ``.config/`` (not in the image).
 DOTENV = ".env"
@@ -80,3 +85,38 @@ def status(located: Located, url: str) -> dict[str, Any]:
     with DbProgram.from_config(located) as program:
         result: dict[str, Any] = program.call("status", {"database_url": url})
     return result
+
+
+class BaselineUnsupported(RuntimeError):
+    """The db program's dibs predates the ``baseline`` request."""
+
+    def __init__(self, program: str) -> None:
+        super().__init__(
+            f"db program {program} does not answer 'baseline': the dibs it runs with is"
+            " older than this one; upgrade dibs in the db program"
+        )
+
+
+def baseline(
+    located: Located,
+    url: str,
+    version: str,
+    on_log: Callable[[LogEvent], None] | None = None,
+) -> dict[str, Any]:
+    """Mark the database as migrated up to ``version`` without running
+    anything (``dibs.runner.baseline`` inside the db program, which alone can
+    list its migrations). Raises `BaselineUnsupported` when the program does
+    not know the request, so the CLI can say what to change instead of
+    printing a bare ``method_not_found``."""
+    with DbProgram.from_config(located) as program:
+        try:
+            result: dict[str, Any] = program.call(
+                "baseline", {"database_url": url, "version": version}, on_log=on_log
+            )
+        except RemoteError as error:
+            if error.code == protocol.METHOD_NOT_FOUND:
+                raise BaselineUnsupported(program.name) from None
+            raise
+    return result
+
+

