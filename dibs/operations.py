@@ -120,3 +120,8 @@ def baseline(
     return result
 
 
+def schema(located: Located) -> list[dict[str, Any]]:
+    """The tables the db program defines, in the protocol's plain form."""
+    with DbProgram.from_config(located) as program:
+        tables: list[dict[str, Any]] = program.call("schema")
+    return tables

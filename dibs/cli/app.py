@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -104,7 +104,10 @@ def _dev_db_url(project_root: Path) -> str:
         raise typer.Exit(1) from None
 
 
-def _remote(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+_Result = TypeVar("_Result")
+
+
+def _remote(action: Callable[[], _Result]) -> _Result:
     """Run a request to the db program; its failures are messages, not tracebacks."""
     from dibs.protocol import ProtocolError, RemoteError
     from dibs.spawn import DbProgramError
@@ -255,6 +258,26 @@ def generate(
         sys.stderr.write(f"error: {error}\n")
         raise typer.Exit(1) from None
     sys.stdout.write(f"{path}\n")
+
+
+@app.command()
+def schema(
+    as_sql: Annotated[
+        bool, typer.Option("--sql", help="CREATE statements for the whole schema.")
+    ] = False,
+    plain: Annotated[bool, typer.Option("--plain", help="A plain listing (the default).")] = False,
+    color: ColorOption = "auto",
+) -> None:
+    """Show the tables the db program defines, with their docs and sources."""
+    from dibs.operations import schema as run_schema
+    from dibs.tables import Table, create_sql, describe
+
+    try:
+        located = config_module.load_config()
+    except (config_module.ConfigNotFound, StyxSyntaxError, StyxValidationError, OSError) as error:
+        raise typer.Exit(report.config_problem(error, color)) from None
+    tables = [Table.from_dict(item) for item in _remote(lambda: run_schema(located))]
+    sys.stdout.write(create_sql(tables) if as_sql and not plain else describe(tables))
 
 
 dev_db = typer.Typer(

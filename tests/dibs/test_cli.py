@@ -135,3 +135,22 @@ def test_db_program_missing(project: Path, database_url: str) -> None:
     assert done.returncode == 1
     assert "nothing-here" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_schema_lists_and_writes_the_tables(project: Path) -> None:
+    tables = project.parent / "site" / "my_app_db" / "tables.py"
+    tables.write_text(
+        "from dataclasses import dataclass\n"
+        "from dibs.tables import column, table\n\n"
+        "@table('teams')\n@dataclass\nclass Team:\n"
+        "    '''Groups of people.'''\n"
+        "    id: int = column(primary_key=True)\n"
+        "    name: str = column(unique=True)\n"
+    )
+    plain = dibs(project, "schema")
+    assert plain.returncode == 0, plain.stderr
+    assert "teams" in plain.stdout and "/// Groups of people." in plain.stdout
+    assert f"{tables}:" in plain.stdout
+    create = dibs(project, "schema", "--sql")
+    assert "CREATE TABLE teams" in create.stdout
+    assert "name TEXT NOT NULL UNIQUE" in create.stdout
