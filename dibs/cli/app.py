@@ -41,15 +41,7 @@ def config_schema() -> None:
 @app.command("config")
 def show_config(color: ColorOption = "auto") -> None:
     """Find and check .config/dibs.styx, and show what it resolves to."""
-    try:
-        located = config_module.load_config()
-    except (
-        config_module.ConfigNotFound,
-        StyxSyntaxError,
-        StyxValidationError,
-        OSError,
-    ) as error:
-        raise typer.Exit(report.config_problem(error, color)) from None
+    located = _load(color)
     db = located.config.db
     sys.stdout.write(
         f"config: {located.path}\n"
@@ -72,20 +64,26 @@ DatabaseUrl = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 
+#: Configuration problems: each is reported as a diagnostic or a message.
+_CONFIG_PROBLEMS = (config_module.ConfigNotFound, StyxSyntaxError, StyxValidationError, OSError)
+
+
+def _load(color: str) -> config_module.Located:
+    """The configuration, or a rendered problem and a non-zero exit."""
+    try:
+        return config_module.load_config()
+    except _CONFIG_PROBLEMS as error:
+        raise typer.Exit(report.config_problem(error, color)) from None
+
+
 def _prepare(database: str | None, color: str) -> tuple[config_module.Located, str]:
     """The configuration and the database URL, or a rendered problem and exit."""
     from dibs.operations import MissingDatabaseUrl, database_url
 
+    located = _load(color)
     try:
-        located = config_module.load_config()
         url = database_url(database, located)
-    except (
-        config_module.ConfigNotFound,
-        StyxSyntaxError,
-        StyxValidationError,
-        MissingDatabaseUrl,
-        OSError,
-    ) as error:
+    except MissingDatabaseUrl as error:
         raise typer.Exit(report.config_problem(error, color)) from None
     if url == "embedded":
         url = _dev_db_url(located.project_root)
@@ -240,16 +238,7 @@ def generate(
 
     try:
         if directory is None:
-            try:
-                located = config_module.load_config()
-            except (
-                config_module.ConfigNotFound,
-                StyxSyntaxError,
-                StyxValidationError,
-                OSError,
-            ) as error:
-                raise typer.Exit(report.config_problem(error, color)) from None
-            crate = located.config.db.crate
+            crate = _load(color).config.db.crate
             if not crate:
                 raise GenerateError("db.crate is not set in the dibs config: pass --dir")
             directory = crate_migrations_dir(crate)
@@ -272,10 +261,7 @@ def schema(
     from dibs.operations import schema as run_schema
     from dibs.tables import Table, create_sql, describe
 
-    try:
-        located = config_module.load_config()
-    except (config_module.ConfigNotFound, StyxSyntaxError, StyxValidationError, OSError) as error:
-        raise typer.Exit(report.config_problem(error, color)) from None
+    located = _load(color)
     tables = [Table.from_dict(item) for item in _remote(lambda: run_schema(located))]
     sys.stdout.write(create_sql(tables) if as_sql and not plain else describe(tables))
 
