@@ -826,7 +826,7 @@ class _Checker:
         first = problems[0]
         self.add(
             code,
-            f"{what} {_shown(value)} does not satisfy its type `{written(type_)}`: {first.label}",
+            f"{what}{_shown(value)} does not satisfy its type `{written(type_)}`: {first.label}",
             first.span,
             first.label,
             labels=first.labels,
@@ -845,9 +845,10 @@ def _walk(type_: m.Type) -> Iterator[m.Type]:
 
 
 def _shown(value: Value) -> str:
-    return (
-        f"`{value.text}`" if isinstance(value, Scalar) else "`@`" if isinstance(value, Unit) else ""
-    )
+    """The value after a leading space, when it is short enough to quote."""
+    if isinstance(value, Scalar):
+        return f" `{value.text}`"
+    return " `@`" if isinstance(value, Unit) else ""
 
 
 def _close(name: str, names: list[str]) -> str | None:
