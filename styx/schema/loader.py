@@ -17,7 +17,7 @@ from styx.schema import model as m
 from styx.schema.bind import BindError, bind
 from styx.schema.load import load_schema
 from styx.schema.typed import schema_for
-from styx.schema.validate import find_declaration, validate
+from styx.schema.validate import validate
 from styx.source import LineIndex
 from styx.syntax.parser import parse
 from styx.syntax.tree import Document
@@ -67,7 +67,7 @@ def load(
         with open(path, encoding="utf-8") as file:
             document = parse(file.read(), filename=filename or path)
     schema = schema_of(typing.cast(type, into))
-    problems = validate(document, schema, declaration=find_declaration(document))
+    problems = validate(document, schema, declaration=document.declaration)
     errors = [d for d in problems if d.is_error]
     if errors:
         raise StyxValidationError(errors, document.source, document.filename)

@@ -82,7 +82,17 @@ from styx.diagnostic import Diagnostic, Severity
 from styx.schema.embed import scan_file
 from styx.source import Span
 from styx.syntax.parser import parse_lenient
-from styx.syntax.tree import Document, Entry, Object, Scalar, Sequence, Tagged, Unit, Value
+from styx.syntax.tree import (
+    Document,
+    Entry,
+    Object,
+    Scalar,
+    Sequence,
+    Tagged,
+    Unit,
+    Value,
+    is_schema_declaration,
+)
 
 SCHEMA_NOT_FOUND = "styx::schema-not-found"
 SCHEMA_DECLARATION = "styx::schema-declaration"
@@ -191,20 +201,16 @@ class Lookup:
 # --- the declaration -------------------------------------------------------
 
 
-def _is_declaration_key(key: Value) -> bool:
-    return isinstance(key, Tagged) and key.name == "schema" and key.payload is None
-
-
 def find_declaration(document: Document | Object) -> Entry | None:
     """The root entry whose key is the tag ``@schema``, if any."""
     root = document.root if isinstance(document, Document) else document
-    return next((entry for entry in root.entries if _is_declaration_key(entry.key)), None)
+    return next((entry for entry in root.entries if is_schema_declaration(entry)), None)
 
 
 def document_fields(document: Document | Object) -> list[Entry]:
     """The root entries that are configuration: all but ``@schema``."""
     root = document.root if isinstance(document, Document) else document
-    return [entry for entry in root.entries if not _is_declaration_key(entry.key)]
+    return [entry for entry in root.entries if not is_schema_declaration(entry)]
 
 
 def read_declaration(entry: Entry) -> tuple[Declared | None, list[Diagnostic]]:

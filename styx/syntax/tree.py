@@ -289,7 +289,7 @@ class Document:
 def is_schema_declaration(entry: Entry) -> bool:
     """A root entry keyed ``@schema``: a directive naming the document's schema."""
     key = entry.key
-    return type(key) is Tagged and key.name == "schema" and key.value is None
+    return type(key) is Tagged and key.name == "schema" and key.payload is None
 
 
 def shape(node: Value | Entry | Document) -> object:
