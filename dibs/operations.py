@@ -1,6 +1,8 @@
 """The dibs verbs as library functions: find the database, start the db
 program, ask it to migrate or report. The typer commands only parse argv and
-print what these return."""
+print what these return. Each verb that needs the db program starts one
+from the configuration, or takes ``program``: one the CLI launched early
+(not yet entered)."""
 
 from __future__ import annotations
 
@@ -71,18 +73,19 @@ def migrate(
     url: str,
     options: RunOptions,
     on_log: Callable[[LogEvent], None] | None = None,
+    program: DbProgram | None = None,
 ) -> dict[str, Any]:
     """Apply pending migrations through the db program; the runner's result."""
-    with DbProgram.from_config(located) as program:
+    with program or DbProgram.from_config(located) as program:
         result: dict[str, Any] = program.call(
             "migrate", {"database_url": url, "options": asdict(options)}, on_log=on_log
         )
     return result
 
 
-def status(located: Located, url: str) -> dict[str, Any]:
+def status(located: Located, url: str, program: DbProgram | None = None) -> dict[str, Any]:
     """Which migrations are applied, pending, changed, missing."""
-    with DbProgram.from_config(located) as program:
+    with program or DbProgram.from_config(located) as program:
         result: dict[str, Any] = program.call("status", {"database_url": url})
     return result
 
@@ -102,13 +105,14 @@ def baseline(
     url: str,
     version: str,
     on_log: Callable[[LogEvent], None] | None = None,
+    program: DbProgram | None = None,
 ) -> dict[str, Any]:
     """Mark the database as migrated up to ``version`` without running
     anything (``dibs.runner.baseline`` inside the db program, which alone can
     list its migrations). Raises `BaselineUnsupported` when the program does
     not know the request, so the CLI can say what to change instead of
     printing a bare ``method_not_found``."""
-    with DbProgram.from_config(located) as program:
+    with program or DbProgram.from_config(located) as program:
         try:
             result: dict[str, Any] = program.call(
                 "baseline", {"database_url": url, "version": version}, on_log=on_log
@@ -120,8 +124,8 @@ def baseline(
     return result
 
 
-def schema(located: Located) -> list[dict[str, Any]]:
+def schema(located: Located, program: DbProgram | None = None) -> list[dict[str, Any]]:
     """The tables the db program defines, in the protocol's plain form."""
-    with DbProgram.from_config(located) as program:
+    with program or DbProgram.from_config(located) as program:
         tables: list[dict[str, Any]] = program.call("schema")
     return tables

@@ -20,6 +20,7 @@ Design points, each for a failure seen in the wild:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 import traceback
@@ -116,12 +117,8 @@ class MigrationFailure:
     name: str | None = None
     #: ``file:line`` of the migration, or of the failing call in a Python migration.
     location: str | None = None
-    sqlstate: str | None = None
-    detail: str | None = None
-    hint: str | None = None
-    context: str | None = None
-    statement: str | None = None
-    position: int | None = None
+    #: What PostgreSQL said, when it was PostgreSQL that refused.
+    sql: pgerror.SqlErrorInfo | None = None
     #: Non-transactional migrations may have run some statements before failing.
     partially_applied: bool = False
     #: Everything above as a human-readable block, caret included.
@@ -355,12 +352,7 @@ def _sql_failure(
         version=migration.version,
         name=migration.name,
         location=location,
-        sqlstate=info.sqlstate,
-        detail=info.detail,
-        hint=info.hint,
-        context=info.context,
-        statement=info.statement,
-        position=info.position,
+        sql=info,
         partially_applied=partially_applied,
     )
     failure.rendered = _render(migration, failure, info)
@@ -417,21 +409,9 @@ def _statement_error(
         # An internal position points into a function body, not into the file.
         line += pgerror.line_of(statement, local_position)
     failure = _sql_failure(migration, error, statement, f"{migration.source_file}:{line}", partial)
-    if not error.diag.internal_query:
-        failure.statement, failure.position = statement, local_position
-        failure.rendered = _render(
-            migration,
-            failure,
-            pgerror.SqlErrorInfo(
-                message=failure.message,
-                sqlstate=failure.sqlstate,
-                detail=failure.detail,
-                hint=failure.hint,
-                context=failure.context,
-                statement=statement,
-                position=local_position,
-            ),
-        )
+    if not error.diag.internal_query and failure.sql is not None:
+        failure.sql = dataclasses.replace(failure.sql, statement=statement, position=local_position)
+        failure.rendered = _render(migration, failure, failure.sql)
     return _Failed(failure)
 
 
@@ -497,7 +477,8 @@ def apply(
     log: Log = _quiet,
 ) -> RunResult:
     """Apply pending migrations in version order; ``log(level, message)``
-    streams progress (levels: ``info``, ``warn``, ``error``). Never raises
+    streams progress while migrations run. Outcomes — the error, refusals,
+    warnings — are in the result only, so a CLI shows each once. Never raises
     for database problems: they come back in ``RunResult.error``."""
     shown = pgerror.redact_url(database_url)
     result = RunResult(ok=False, database=shown, dry_run=options.dry_run)
@@ -511,21 +492,12 @@ def apply(
                 _plan_and_run(database_url, migrations, options, log, result)
     except _Failed as failed:
         result.error = failed.failure
-        log("error", failed.failure.rendered or failed.failure.message)
     except psycopg.OperationalError as error:
         result.error = _connection_failure(error, database_url)
-        log("error", result.error.message)
     except psycopg.Error as error:
         info = pgerror.from_psycopg(error, None)
         text = pgerror.scrub(pgerror.render(info), database_url)
-        result.error = MigrationFailure(
-            message=info.message,
-            sqlstate=info.sqlstate,
-            detail=info.detail,
-            hint=info.hint,
-            rendered=text,
-        )
-        log("error", text)
+        result.error = MigrationFailure(message=info.message, sql=info, rendered=text)
     result.ok = result.error is None and not result.refusals
     return result
 
@@ -549,21 +521,15 @@ def _plan_and_run(
             allow_out_of_order=options.allow_out_of_order,
         )
         result.warnings = list(plan.warnings)
-        for warning in plan.warnings:
-            log("warn", warning)
         if plan.refused:
             result.refusals = plan.refusals
-            for refusal in plan.refusals:
-                log("error", refusal.message)
             return
         if not plan.to_run:
             result.up_to_date = True
-            log("info", "up to date: no pending migrations")
             return
         total = len(plan.to_run)
         if options.dry_run:
             for m in plan.to_run:
-                log("info", f"would apply {m.label} ({m.location})")
                 result.applied.append(
                     AppliedMigration(m.version, m.name, m.location, m.transactional)
                 )
@@ -609,7 +575,6 @@ def baseline(
                 rows = baseline_rows(migrations, read_applied(conn), version)
             except ValueError as error:
                 result.refusals.append(Refusal("unknown_target", str(error), [version]))
-                log("error", str(error))
                 return result
             with conn.transaction():
                 for m in rows:
@@ -624,6 +589,5 @@ def baseline(
         result.error = failed.failure
     except psycopg.OperationalError as error:
         result.error = _connection_failure(error, database_url)
-        log("error", result.error.message)
     result.ok = result.error is None and not result.refusals
     return result

@@ -434,6 +434,18 @@ class Service:
             return
 
 
+def _preload_runner() -> None:
+    """Import the runner (psycopg: the bulk of this program's start-up) in
+    the background while the connection to the CLI is set up, so the first
+    request does not wait for it. A failed import is reported by that request."""
+
+    def load() -> None:
+        with contextlib.suppress(ImportError):
+            importlib.import_module("dibs.runner")
+
+    threading.Thread(target=load, name="dibs-preload", daemon=True).start()
+
+
 def _caller_package(depth: int = 2) -> str | None:
     """The package of the module calling `run_service`, so that a program's
     ``main`` need not repeat its own name."""
@@ -508,6 +520,7 @@ def run_service(
     """
     if package is None:
         package = _caller_package()
+    _preload_runner()
     try:
         service = connect(handlers=handlers, package=package)
     except ServiceError as exc:

@@ -181,6 +181,8 @@ class DbProgram:
         self._output_lock = threading.Lock()
         self._next_id = 1
         self._broken: DbProgramError | None = None
+        self._listener: socket.socket | None = None
+        self._secret = ""
 
     @classmethod
     def from_config(cls, located: Located, **options: Any) -> DbProgram:
@@ -217,25 +219,46 @@ class DbProgram:
         else:
             self.terminate()
 
-    def start(self) -> None:
-        """Listen, start the program, accept its connection and check its hello."""
+    def launch(self) -> None:
+        """Listen and start the program without waiting for it. The CLI
+        launches early so that the program's own start-up (an interpreter,
+        psycopg) overlaps the CLI's; `start` then waits for the connection."""
+        if self.process is not None:
+            return
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             listener.bind(("127.0.0.1", 0))
             listener.listen(1)
             host, port = listener.getsockname()[:2]
-            secret = secrets.token_urlsafe(32)
+            self._secret = secrets.token_urlsafe(32)
             env = dict(self.env)
             env[protocol.ENV_ADDR] = f"{host}:{port}"
-            env[protocol.ENV_SECRET] = secret
+            env[protocol.ENV_SECRET] = self._secret
             env.setdefault("PYTHONUNBUFFERED", "1")
-            deadline = time.monotonic() + self.connect_timeout
             self._spawn(env)
-            sock = self._accept(listener, deadline)
-        finally:
+        except BaseException:
             listener.close()
+            raise
+        self._listener = listener
+
+    def start(self) -> None:
+        """Launch the program if not yet launched, accept its connection and
+        check its hello. The connect timeout counts from here: time the CLI
+        spent on its own after an early `launch` is not the program's."""
+        self.launch()
+        assert self._listener is not None
+        deadline = time.monotonic() + self.connect_timeout
+        try:
+            sock = self._accept(self._listener, deadline)
+        finally:
+            self._close_listener()
         self._channel = protocol.LineChannel(sock)
-        self._handshake(secret, deadline)
+        self._handshake(self._secret, deadline)
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
 
     def _spawn(self, env: dict[str, str]) -> None:
         try:
@@ -527,6 +550,7 @@ class DbProgram:
     def terminate(self) -> None:
         """End the program now: SIGTERM, SIGKILL after the grace period, reap.
         Safe to call repeatedly and from any exit path."""
+        self._close_listener()
         if self._channel is not None:
             self._channel.close()
             self._channel = None

@@ -6,6 +6,13 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dibs.cli.app import run
+    from dibs.cli import early
 
-    return run(sys.argv[1:] if argv is None else list(argv))
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        early.launch(args)
+        from dibs.cli.app import run
+
+        return run(args)
+    finally:
+        early.discard()

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from dibs import config as config_module
-from dibs.cli import report
+from dibs.cli import early, report
 from styx.schema.loader import StyxValidationError
 from styx.syntax.parser import StyxSyntaxError
 
@@ -71,7 +71,7 @@ _CONFIG_PROBLEMS = (config_module.ConfigNotFound, StyxSyntaxError, StyxValidatio
 def _load(color: str) -> config_module.Located:
     """The configuration, or a rendered problem and a non-zero exit."""
     try:
-        return config_module.load_config()
+        return early.config() or config_module.load_config()
     except _CONFIG_PROBLEMS as error:
         raise typer.Exit(report.config_problem(error, color)) from None
 
@@ -160,7 +160,7 @@ def migrate(
     def progress(event: Any) -> None:
         sys.stderr.write(f"{event.message}\n")
 
-    result = _remote(lambda: run_migrate(located, url, options, progress))
+    result = _remote(lambda: run_migrate(located, url, options, progress, early.program(located)))
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
@@ -181,7 +181,7 @@ def status(
     from dibs.operations import status as run_status
 
     located, url = _prepare(database, color)
-    result = _remote(lambda: run_status(located, url))
+    result = _remote(lambda: run_status(located, url, early.program(located)))
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
@@ -212,7 +212,9 @@ def baseline(
         sys.stderr.write(f"{event.message}\n")
 
     try:
-        result = _remote(lambda: run_baseline(located, url, version, progress))
+        result = _remote(
+            lambda: run_baseline(located, url, version, progress, early.program(located))
+        )
     except BaselineUnsupported as error:
         sys.stderr.write(f"error: {error}\n")
         raise typer.Exit(1) from None
@@ -262,7 +264,10 @@ def schema(
     from dibs.tables import Table, create_sql, describe
 
     located = _load(color)
-    tables = [Table.from_dict(item) for item in _remote(lambda: run_schema(located))]
+    tables = [
+        Table.from_dict(item)
+        for item in _remote(lambda: run_schema(located, early.program(located)))
+    ]
     sys.stdout.write(create_sql(tables) if as_sql and not plain else describe(tables))
 
 

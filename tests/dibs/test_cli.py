@@ -7,10 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from dibs.cli import early
+from dibs.cli import main as dibs_main
+from dibs.config import Located
+from dibs.spawn import DbProgram
 
 CONFIG = "@schema {id crate:dibs@1, cli dibs}\n\ndb {\n    crate my-app-db\n}\n"
 MIGRATIONS = {
@@ -103,6 +109,7 @@ def test_failure_shows_the_statement_and_rolls_back(project: Path, database_url:
     assert "42P01" in done.stdout
     assert "m2026_01_26_000000_broken.sql:2" in done.stdout
     assert "^" in done.stdout
+    assert (done.stdout + done.stderr).count("42P01") == 1  # said once, in the summary
     status = json.loads(dibs(project, "status", "-d", database_url, "--json").stdout)
     assert status["pending"] == ["2026_01_26_000000"]
 
@@ -135,6 +142,68 @@ def test_db_program_missing(project: Path, database_url: str) -> None:
     assert done.returncode == 1
     assert "nothing-here" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def launches(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[DbProgram]:
+    """Run `dibs` in-process in ``project``; the db programs it launches."""
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PYTHONPATH", str(project.parent / "site"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    launched: list[DbProgram] = []
+    original = DbProgram.launch
+
+    def launch(self: DbProgram) -> None:
+        if self.process is None:
+            launched.append(self)
+        original(self)
+
+    monkeypatch.setattr(DbProgram, "launch", launch)
+    return launched
+
+
+def test_the_early_launched_db_program_serves_the_command(
+    launches: list[DbProgram],
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed_over: list[DbProgram | None] = []
+    take = early.program
+    monkeypatch.setattr(early, "program", _recording(take, handed_over))
+    assert dibs_main(["status", "-d", database_url]) == 0
+    assert "2 pending" in capsys.readouterr().out
+    # one program, launched before argument parsing and handed to the command
+    assert len(launches) == 1 and handed_over == launches
+    assert launches[0].process is not None and launches[0].process.returncode is not None
+
+
+def _recording(
+    take: Callable[[Located], DbProgram | None], into: list[DbProgram | None]
+) -> Callable[[Located], DbProgram | None]:
+    def recorded(located: Located) -> DbProgram | None:
+        into.append(take(located))
+        return into[-1]
+
+    return recorded
+
+
+@pytest.mark.parametrize("argv", [["status", "--no-such-option"], ["migrate"]])
+def test_an_early_db_program_no_command_takes_is_ended(
+    launches: list[DbProgram], argv: list[str]
+) -> None:
+    # a usage error, and a missing database URL: the program was launched
+    # but never asked anything; it must not outlive the CLI
+    assert dibs_main(argv) != 0
+    assert len(launches) == 1
+    assert launches[0].process is not None and launches[0].process.returncode is not None
+
+
+def test_help_launches_nothing(launches: list[DbProgram]) -> None:
+    assert dibs_main(["migrate", "--help"]) == 0
+    assert launches == []
 
 
 def test_schema_lists_and_writes_the_tables(project: Path) -> None:

@@ -76,6 +76,27 @@ def test_round_trip_with_logs_and_labelled_output() -> None:
     assert "[echo-db] info: m2026_01_01_000000_test: step 0\n" in text
 
 
+def test_launched_early_the_connect_timeout_counts_from_start() -> None:
+    # the CLI launches the program, then spends time on its own imports:
+    # that time is not the program's
+    p = program(ECHO, connect_timeout=0.5)
+    p.launch()
+    try:
+        time.sleep(1.0)
+        with p:
+            assert p.call("ping")["pid"] == p.pid
+    finally:
+        p.terminate()
+
+
+def test_a_launched_program_never_started_is_ended_by_terminate() -> None:
+    p = program(ECHO)
+    p.launch()
+    pid = p.pid
+    p.terminate()
+    assert pid is not None and gone(pid)
+
+
 def test_handler_errors_are_remote_errors_and_the_program_lives_on() -> None:
     with program(ECHO) as p:
         with pytest.raises(protocol.RemoteError) as caught:
