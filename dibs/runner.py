@@ -228,10 +228,22 @@ def _quiet(level: str, message: str) -> None:
     """Default logger: discard."""
 
 
+#: How often a busy backend checks that dibs is still there (PostgreSQL 14+).
+CLIENT_CHECK_INTERVAL = "1s"
+
+
 def _connect(database_url: str) -> psycopg.Connection[Any]:
     """An autocommit connection: transactions are opened explicitly, so none
-    stays open by accident (which ``CREATE INDEX CONCURRENTLY`` would wait on)."""
-    return psycopg.connect(database_url, autocommit=True, application_name="dibs")
+    stays open by accident (which ``CREATE INDEX CONCURRENTLY`` would wait on).
+
+    PostgreSQL otherwise notices a dead client only when a statement ends: a
+    killed db program's hour-long migration would go on, holding its locks
+    and the migration lock, for that hour. With the client check it is
+    cancelled (and rolled back) within a second."""
+    conn = psycopg.connect(database_url, autocommit=True, application_name="dibs")
+    if conn.info.server_version >= 140000:
+        conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
+    return conn
 
 
 def _connection_failure(error: Exception, database_url: str) -> MigrationFailure:

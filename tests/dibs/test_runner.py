@@ -166,7 +166,8 @@ def test_python_failure_fields(database_url: str) -> None:
     assert query(database_url, "SELECT to_regclass('made') IS NULL") == [(True,)]
 
     second = apply(database_url, [python_migration(m2026_01_03_120000_unique)], RunOptions())
-    assert second.error is not None and second.error.sql is not None and second.error.sql.sqlstate == "23505"
+    assert second.error is not None and second.error.sql is not None
+    assert second.error.sql.sqlstate == "23505"
     assert second.error.sql.detail == "Key (id)=(1) already exists."
     assert "DETAIL: Key (id)=(1) already exists." in second.error.rendered
 
