@@ -1,0 +1,1 @@
+"""Tests of dibs.schema: model, DDL, diff, introspection."""
