@@ -124,8 +124,23 @@ def baseline(
     return result
 
 
-def schema(located: Located, program: DbProgram | None = None) -> list[dict[str, Any]]:
-    """The tables the db program defines, in the protocol's plain form."""
+def schema(located: Located, program: DbProgram | None = None) -> dict[str, Any]:
+    """The schema the db program defines, in the protocol's plain form."""
     with program or DbProgram.from_config(located) as program:
-        tables: list[dict[str, Any]] = program.call("schema")
-    return tables
+        defined: dict[str, Any] = program.call("schema")
+    return defined
+
+
+def diff(
+    located: Located,
+    url: str,
+    renames: Mapping[str, str] | None = None,
+    concurrently: bool = False,
+    program: DbProgram | None = None,
+) -> dict[str, Any]:
+    """The changes that bring the database to the definitions (plain form
+    of `dibs.schema.diff.SchemaDiff`)."""
+    params = {"database_url": url, "renames": dict(renames or {}), "concurrently": concurrently}
+    with program or DbProgram.from_config(located) as program:
+        changes: dict[str, Any] = program.call("diff", params)
+    return changes

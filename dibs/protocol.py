@@ -53,6 +53,10 @@ UNAVAILABLE = "unavailable"
 TOO_LARGE = "too_large"
 UNAUTHORIZED = "unauthorized"
 UNSUPPORTED_VERSION = "unsupported_version"
+#: The database could not be reached or used (`dibs check` exits 2 on it).
+DATABASE_UNAVAILABLE = "database_unavailable"
+#: The program's table definitions are wrong (they do not load or create).
+INVALID_DEFINITIONS = "invalid_definitions"
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 

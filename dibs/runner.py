@@ -232,7 +232,7 @@ def _quiet(level: str, message: str) -> None:
 CLIENT_CHECK_INTERVAL = "1s"
 
 
-def _connect(database_url: str) -> psycopg.Connection[Any]:
+def connect(database_url: str) -> psycopg.Connection[Any]:
     """An autocommit connection: transactions are opened explicitly, so none
     stays open by accident (which ``CREATE INDEX CONCURRENTLY`` would wait on).
 
@@ -299,7 +299,7 @@ def migration_lock(
     Session-level and on its own idle connection: the lock dies with the
     process, and the connection never holds a transaction open. Waiting is
     done by polling ``pg_try_advisory_lock`` (see the module docstring)."""
-    conn = _connect(database_url)
+    conn = connect(database_url)
     try:
         start = time.monotonic()
         announced = next_notice = 0.0
@@ -521,7 +521,7 @@ def _plan_and_run(
     log: Log,
     result: RunResult,
 ) -> None:
-    with _connect(database_url) as conn:
+    with connect(database_url) as conn:
         if not options.dry_run:
             _ensure_table(conn)
         # Read under the lock: another runner may just have applied everything.
@@ -561,7 +561,7 @@ def status(database_url: str, migrations: list[Migration]) -> Status:
     """Defined migrations against the database's record. Read-only: it takes
     no lock and creates nothing. Raises ``psycopg.Error`` when the database
     cannot be reached (the caller renders it; use `pgerror.redact_url`)."""
-    with _connect(database_url) as conn:
+    with connect(database_url) as conn:
         return compute_status(migrations, read_applied(conn))
 
 
@@ -580,7 +580,7 @@ def baseline(
     try:
         with (
             migration_lock(database_url, RunOptions(), log, waited),
-            _connect(database_url) as conn,
+            connect(database_url) as conn,
         ):
             _ensure_table(conn)
             try:

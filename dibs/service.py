@@ -203,16 +203,59 @@ def handle_baseline(params: dict[str, Any], context: Context) -> Any:
 
 
 def handle_schema(params: dict[str, Any], context: Context) -> Any:
-    """The tables the program defines (its ``tables`` module), for `dibs schema`."""
+    """The schema the program defines (its ``tables`` module), for `dibs schema`."""
+    return _definitions(context).to_dict()
+
+
+def handle_diff(params: dict[str, Any], context: Context) -> Any:
+    """The changes that bring the database to the program's definitions
+    (``dibs.schema.live.compare``), for `dibs diff`, `dibs check` and
+    `dibs generate-from-diff`. Read-only: the definitions are built in a
+    scratch schema that is rolled back."""
+    url = _database_url(params, context)
+    renames = params.get("renames") or {}
+    if not isinstance(renames, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in renames.items()
+    ):
+        raise RequestError(protocol.INVALID_PARAMS, "params.renames must map strings to strings")
+    definitions = _definitions(context)
+    try:
+        live = importlib.import_module("dibs.schema.live")
+    except ImportError as exc:
+        raise RequestError(protocol.UNAVAILABLE, f"schema diff is not available: {exc}") from exc
+    from dibs.schema.diff import DiffError
+    from dibs.schema.introspect import ShadowError
+
+    try:
+        changes = live.compare(
+            url, definitions, renames=renames, concurrently=bool(params.get("concurrently"))
+        )
+    except live.DatabaseUnavailable as exc:
+        raise RequestError(protocol.DATABASE_UNAVAILABLE, str(exc)) from None
+    except ShadowError as exc:
+        raise RequestError(
+            protocol.INVALID_DEFINITIONS, f"the table definitions do not create: {exc}"
+        ) from None
+    except DiffError as exc:
+        raise RequestError(protocol.INVALID_PARAMS, str(exc)) from None
+    return changes.to_dict()
+
+
+def _definitions(context: Context) -> Any:
+    """The registered tables, after importing the package's ``tables``
+    module (a package without one defines no tables)."""
     from dibs import tables
 
-    if context.package:
-        try:
-            importlib.import_module(f"{context.package}.tables")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{context.package}.tables":
-                raise
-    return [definition.to_dict() for definition in tables.registered()]
+    try:
+        if context.package:
+            try:
+                importlib.import_module(f"{context.package}.tables")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{context.package}.tables":
+                    raise
+        return tables.registered()
+    except tables.TableDefinitionError as exc:
+        raise RequestError(protocol.INVALID_DEFINITIONS, str(exc)) from None
 
 
 def _runner() -> Any:
@@ -281,6 +324,7 @@ def default_handlers() -> dict[str, Handler]:
         "status": handle_status,
         "migrate": handle_migrate,
         "schema": handle_schema,
+        "diff": handle_diff,
         "baseline": handle_baseline,
     }
 

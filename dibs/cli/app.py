@@ -105,8 +105,9 @@ def _dev_db_url(project_root: Path) -> str:
 _Result = TypeVar("_Result")
 
 
-def _remote(action: Callable[[], _Result]) -> _Result:
-    """Run a request to the db program; its failures are messages, not tracebacks."""
+def _remote(action: Callable[[], _Result], failure: int = 1) -> _Result:
+    """Run a request to the db program; its failures are messages, not
+    tracebacks, and exit with ``failure``."""
     from dibs.protocol import ProtocolError, RemoteError
     from dibs.spawn import DbProgramError
 
@@ -114,7 +115,7 @@ def _remote(action: Callable[[], _Result]) -> _Result:
         return action()
     except (DbProgramError, RemoteError, ProtocolError) as error:
         sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
+        raise typer.Exit(failure) from None
 
 
 @app.command()
@@ -240,10 +241,7 @@ def generate(
 
     try:
         if directory is None:
-            crate = _load(color).config.db.crate
-            if not crate:
-                raise GenerateError("db.crate is not set in the dibs config: pass --dir")
-            directory = crate_migrations_dir(crate)
+            directory = _crate_folder(color, crate_migrations_dir)
         path = write_migration(name, directory)
     except (GenerateError, OSError) as error:
         sys.stderr.write(f"error: {error}\n")
@@ -257,18 +255,162 @@ def schema(
         bool, typer.Option("--sql", help="CREATE statements for the whole schema.")
     ] = False,
     plain: Annotated[bool, typer.Option("--plain", help="A plain listing (the default).")] = False,
+    as_json: JsonFlag = False,
     color: ColorOption = "auto",
 ) -> None:
     """Show the tables the db program defines, with their docs and sources."""
+    from dibs.cli import render
     from dibs.operations import schema as run_schema
-    from dibs.tables import Table, create_sql, describe
+    from dibs.schema.ddl import create_sql
+    from dibs.schema.model import Schema
 
     located = _load(color)
-    tables = [
-        Table.from_dict(item)
-        for item in _remote(lambda: run_schema(located, early.program(located)))
-    ]
-    sys.stdout.write(create_sql(tables) if as_sql and not plain else describe(tables))
+    defined = _remote(lambda: run_schema(located, early.program(located)))
+    if as_json:
+        sys.stdout.write(json.dumps(defined, indent=2) + "\n")
+    elif as_sql and not plain:
+        sys.stdout.write(create_sql(Schema.from_dict(defined)))
+    else:
+        render.write(sys.stdout, render.describe(Schema.from_dict(defined)), color)
+
+
+RenameOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rename",
+        help="OLD=NEW for a renamed table, TABLE.OLD=NEW for a renamed column (repeatable);"
+        " dibs never guesses renames.",
+    ),
+]
+ConcurrentlyFlag = Annotated[
+    bool,
+    typer.Option(
+        "--concurrently",
+        help="Build and drop indexes of existing tables CONCURRENTLY (outside a transaction).",
+    ),
+]
+
+
+def _renames(given: list[str] | None) -> dict[str, str]:
+    renames = {}
+    for item in given or []:
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            sys.stderr.write(
+                f"error: --rename {item!r}: write OLD=NEW (a table) or TABLE.OLD=NEW (a column)\n"
+            )
+            raise typer.Exit(2)
+        renames[old.strip()] = new.strip()
+    return renames
+
+
+def _difference(
+    database: str | None,
+    renames: list[str] | None,
+    concurrently: bool,
+    color: str,
+    failure: int = 1,
+) -> Any:
+    """The database against the definitions (a `SchemaDiff`), or a reported
+    failure and exit ``failure``."""
+    from dibs.operations import diff as run_diff
+    from dibs.schema.diff import SchemaDiff
+
+    located, url = _prepare(database, color)
+    wanted = _renames(renames)
+    plain = _remote(
+        lambda: run_diff(located, url, wanted, concurrently, early.program(located)), failure
+    )
+    return SchemaDiff.from_dict(plain)
+
+
+@app.command()
+def diff(
+    database: DatabaseUrl = None,
+    rename: RenameOption = None,
+    concurrently: ConcurrentlyFlag = False,
+    show_sql: Annotated[bool, typer.Option("--sql", help="Show each change's SQL.")] = False,
+    as_json: JsonFlag = False,
+    color: ColorOption = "auto",
+) -> None:
+    """Compare the table definitions with the database: what a migration must change."""
+    from dibs.cli import render
+
+    difference = _difference(database, rename, concurrently, color)
+    if as_json:
+        sys.stdout.write(json.dumps(difference.to_dict(), indent=2) + "\n")
+    else:
+        render.write(sys.stdout, render.changes(difference, show_sql=show_sql), color)
+
+
+@app.command()
+def check(
+    database: DatabaseUrl = None,
+    rename: RenameOption = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Exit 0 when the database matches the definitions, 1 on drift, 2 when
+    the database cannot be reached (for CI and pre-push hooks)."""
+    from dibs.cli import render
+
+    # not knowing is not drift: a database that cannot be reached, or a db
+    # program that cannot answer, is 2, so CI can tell the two apart
+    difference = _difference(database, rename, False, color, failure=2)
+    if difference.empty:
+        sys.stderr.write("in sync: the database matches the definitions\n")
+        return
+    render.write(sys.stderr, render.changes(difference), color)
+    sys.stderr.write("drift: run `dibs generate-from-diff NAME` to write the migration\n")
+    raise typer.Exit(1)
+
+
+@app.command("generate-from-diff")
+def generate_from_diff(
+    name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_posts.")],
+    database: DatabaseUrl = None,
+    rename: RenameOption = None,
+    concurrently: ConcurrentlyFlag = False,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Write here instead of the db crate's migrations/ folder."),
+    ] = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Write the SQL that brings the database to the definitions as a new
+    migration; print its path. Destructive changes are called out in the file."""
+    from dibs.cli import render
+    from dibs.generate import GenerateError, crate_migrations_dir, from_diff
+    from dibs.generate import generate as write_migration
+
+    difference = _difference(database, rename, concurrently, color)
+    if difference.empty:
+        sys.stderr.write("nothing to generate: the database matches the definitions\n")
+        return
+    notes = [f"{c.description}: {c.note}" for c in difference.changes if c.destructive]
+    try:
+        if directory is None:
+            directory = _crate_folder(color, crate_migrations_dir)
+        path = write_migration(
+            name,
+            directory,
+            content=lambda stem, created: from_diff(
+                stem, created, difference.sql(), difference.transactional, notes
+            ),
+        )
+    except (GenerateError, OSError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
+    render.write(sys.stderr, render.changes(difference), color)
+    sys.stdout.write(f"{path}\n")
+
+
+def _crate_folder(color: str, folder_of: Callable[[str], Path]) -> Path:
+    from dibs.generate import GenerateError
+
+    crate = _load(color).config.db.crate
+    if not crate:
+        raise GenerateError("db.crate is not set in the dibs config: pass --dir")
+    return folder_of(crate)
 
 
 dev_db = typer.Typer(

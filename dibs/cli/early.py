@@ -14,7 +14,9 @@ from dibs.config import Located, load_config
 from dibs.spawn import DbProgram, DbProgramError
 
 #: The verbs that start the db program.
-PROGRAM_VERBS = frozenset({"migrate", "status", "baseline", "schema"})
+PROGRAM_VERBS = frozenset(
+    {"migrate", "status", "baseline", "schema", "diff", "check", "generate-from-diff"}
+)
 
 _launched: tuple[Located, DbProgram] | None = None
 

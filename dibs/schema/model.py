@@ -23,7 +23,7 @@ that defined it (definitions only — introspected schemas have ``None``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 #: Referential actions, as written in SQL (lower case).
@@ -142,6 +142,34 @@ class Schema:
     @property
     def enums_by_name(self) -> dict[str, EnumType]:
         return {e.name: e for e in self.enums}
+
+    def with_sources(self, definitions: Schema) -> Schema:
+        """This schema with the ``source`` of each same-named table, column
+        and enum type in ``definitions``: the normalised (read back) form of
+        the definitions keeps pointing at the lines that wrote them."""
+        defined = definitions.tables_by_name
+        enums = definitions.enums_by_name
+        tables = []
+        for table in self.tables:
+            origin = defined.get(table.name)
+            if origin is None:
+                tables.append(table)
+                continue
+            columns = tuple(
+                replace(c, source=origin_column.source)
+                if (origin_column := origin.column(c.name)) is not None
+                else c
+                for c in table.columns
+            )
+            tables.append(replace(table, columns=columns, source=origin.source))
+        return replace(
+            self,
+            tables=tuple(tables),
+            enums=tuple(
+                replace(e, source=enums[e.name].source) if e.name in enums else e
+                for e in self.enums
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)  # type: ignore[no-any-return]

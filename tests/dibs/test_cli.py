@@ -222,4 +222,4 @@ def test_schema_lists_and_writes_the_tables(project: Path) -> None:
     assert f"{tables}:" in plain.stdout
     create = dibs(project, "schema", "--sql")
     assert "CREATE TABLE teams" in create.stdout
-    assert "name TEXT NOT NULL UNIQUE" in create.stdout
+    assert "CONSTRAINT teams_name_key UNIQUE (name)" in create.stdout
