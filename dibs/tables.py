@@ -276,6 +276,9 @@ class _Registered:
 @dataclass
 class _Registry:
     tables: dict[str, _Registered] = dataclasses.field(default_factory=dict)
+    #: relation name (table, key, index) -> the table it belongs to, kept as
+    #: tables register so that checking a new one does not rescan them all
+    relations: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 #: Where `table` registers: the module's own registry, unless `registry`
@@ -398,7 +401,8 @@ def _register(cls: type, defined: Table, enums: tuple[EnumType, ...]) -> None:
     tables are created: a second table of the same name, a relation name
     (tables, keys and indexes share one namespace) used twice, two enum
     types of one name."""
-    tables = _current().tables
+    registry = _current()
+    tables = registry.tables
     owner = f"{cls.__module__}.{cls.__qualname__}"
     where = defined.source or owner
     previous = tables.get(defined.name)
@@ -409,12 +413,10 @@ def _register(cls: type, defined: Table, enums: tuple[EnumType, ...]) -> None:
             " give one of them another name with @table(name=...)",
         )
     others = [entry for key, entry in tables.items() if key != defined.name]
-    relations = {
-        relation: entry.table for entry in others for relation in _relation_names(entry.table)
-    }
     for relation in _relation_names(defined):
-        if relation in relations:
-            other = relations[relation]
+        holder = registry.relations.get(relation)
+        if holder is not None and holder != defined.name:
+            other = tables[holder].table
             raise _error(
                 where,
                 f"{relation} is already the name of a table, key or index of table"
@@ -441,7 +443,11 @@ def _register(cls: type, defined: Table, enums: tuple[EnumType, ...]) -> None:
             f"{clash} names both a table and an enum type, and PostgreSQL gives each table"
             " a type of its name; rename the table, or the enum with __pg_name__",
         )
+    if previous is not None:  # the same class again: its old names go
+        for relation in _relation_names(previous.table):
+            registry.relations.pop(relation, None)
     tables[defined.name] = _Registered(defined, enums, owner)
+    registry.relations.update(dict.fromkeys(_relation_names(defined), defined.name))
 
 
 def _relation_names(item: Table) -> list[str]:
@@ -1156,45 +1162,52 @@ def _class_node(cls: type) -> tuple[ast.ClassDef | None, str | None]:
         return None, None
     module = sys.modules.get(cls.__module__)
     lines = linecache.getlines(filename, module.__dict__ if module else None)
-    tree = _parse(filename, "".join(lines))
-    if tree is None:
-        return None, filename
+    candidates = _classes_in(filename, lines).get(cls.__qualname__, [])
     # Python 3.13 records the first line, telling apart classes of one name.
     first_line: int | None = getattr(cls, "__firstlineno__", None)
-    return _find_class(tree, [], cls.__qualname__.split("."), first_line), filename
+    for node in candidates:
+        starts = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+        if first_line in (None, starts):
+            return node, filename
+    return None, filename
 
 
-@functools.lru_cache(maxsize=16)
-def _parse(filename: str, text: str) -> ast.Module | None:
-    """Parsed once per file version: a module defines many tables."""
+#: filename -> (the lines it was parsed from, its class statements by qualified name)
+_CLASSES: dict[str, tuple[list[str], dict[str, list[ast.ClassDef]]]] = {}
+
+
+def _classes_in(filename: str, lines: list[str]) -> dict[str, list[ast.ClassDef]]:
+    """Every class statement of a file by qualified name, found in one pass
+    per version of the file: a module defines many tables, and searching its
+    tree once per class made importing 200 tables quadratic. ``linecache``
+    hands out a new list when the file changes, so identity is the version."""
+    cached = _CLASSES.get(filename)
+    if cached is not None and cached[0] is lines:
+        return cached[1]
+    index: dict[str, list[ast.ClassDef]] = {}
     try:
-        return ast.parse(text, filename)
+        tree = ast.parse("".join(lines), filename)
     except (SyntaxError, ValueError):
-        return None
+        pass
+    else:
+        _index_classes(tree, [], index)
+    _CLASSES[filename] = (lines, index)
+    return index
 
 
-def _find_class(
-    node: ast.AST, path: list[str], target: list[str], first_line: int | None
-) -> ast.ClassDef | None:
-    """The class statement whose qualified name is ``target``, found the way
-    Python builds ``__qualname__`` (functions add ``<locals>``)."""
+def _index_classes(node: ast.AST, path: list[str], index: dict[str, list[ast.ClassDef]]) -> None:
+    """Record class statements under the qualified names Python gives them
+    (functions add ``<locals>``)."""
     for child in ast.iter_child_nodes(node):
         if isinstance(child, ast.expr):
             continue  # no class statement inside an expression
         inner = path
         if isinstance(child, ast.ClassDef):
             inner = [*path, child.name]
-            starts = child.decorator_list[0].lineno if child.decorator_list else child.lineno
-            if inner == target and first_line in (None, starts):
-                return child
+            index.setdefault(".".join(inner), []).append(child)
         elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
             inner = [*path, child.name, "<locals>"]
-        if inner != target[: len(inner)]:
-            continue
-        found = _find_class(child, inner, target, first_line)
-        if found is not None:
-            return found
-    return None
+        _index_classes(child, inner, index)
 
 
 def _doc(cls: type, located: _Located) -> str | None:

@@ -9,12 +9,12 @@ Why it is built this way:
   would dominate that.
 * Defaults, check expressions, index predicates and types are kept as the
   text PostgreSQL prints. The diff then compares two texts printed by the
-  same server — one for the live schema, one for the definitions built in a
-  scratch schema (`shadow`) — so no Python code has to know how PostgreSQL
+  same server — one for the live schema, one for the definitions built in
+  the session's temporary schema (`shadow`) — so no Python code has to know how PostgreSQL
   normalises ``price > 0`` into ``(price > (0)::numeric)``.
 * PostgreSQL qualifies a name in printed SQL only when it is not visible on
   ``search_path``. The catalog queries therefore run with ``search_path`` set
-  to the introspected schema (then ``public``), so a scratch schema and
+  to the introspected schema (then ``public``), so the temporary schema and
   ``public`` print identically; the setting is local to a transaction or
   savepoint that is rolled back, so the caller's session never changes.
 """
@@ -22,14 +22,12 @@ Why it is built this way:
 from __future__ import annotations
 
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from psycopg import sql as pgsql
 from psycopg.rows import TupleRow, tuple_row
 
 from dibs import pgerror
@@ -48,7 +46,6 @@ from dibs.schema.model import (
 )
 
 #: Prefix of the scratch schemas `shadow` creates (and always rolls back).
-SHADOW_PREFIX = "dibs_shadow_"
 
 #: The runner's tracking table (`dibs.runner.TRACKING_TABLE`); spelled out
 #: rather than imported so that the runner may import this module.
@@ -215,8 +212,8 @@ class IntrospectionError(Exception):
 
 
 class ShadowError(IntrospectionError):
-    """The definitions' DDL failed in the scratch schema (or the scratch
-    schema could not be made). ``str()`` is the full human report."""
+    """The definitions' DDL failed in the temporary schema (or the role may
+    not create temporary tables). ``str()`` is the full human report."""
 
     def __init__(
         self,
@@ -346,44 +343,45 @@ def _tables(
 
 def shadow(conn: psycopg.Connection[Any], ddl: str) -> Schema:
     """The schema ``ddl`` creates, as PostgreSQL prints it: the script is run
-    in a fresh scratch schema inside a transaction that is always rolled
-    back, and the scratch schema is introspected before the rollback.
+    in the session's temporary schema inside a transaction that is always
+    rolled back, and introspected before the rollback. The temporary schema
+    writes no WAL and needs only the TEMPORARY privilege, which every role
+    has by default (a real scratch schema would need CREATE on the database,
+    and took twice as long for a few hundred tables).
 
     This is how definitions are normalised: ``shadow(conn, ddl)`` equals
     `introspect` of a database where ``ddl`` ran in ``public``, so a diff
-    compares like with like. ``ddl`` uses unqualified names; types of
-    ``public`` (extensions' types, say) stay reachable.
+    compares like with like. ``ddl`` uses unqualified names and creates
+    types, tables, indexes and comments (functions created in a temporary
+    schema are never found by unqualified calls); types and functions of
+    ``public`` (extensions') stay reachable.
 
     The connection is left as it was (autocommit setting, ``search_path``,
     the caller's transaction if one is open). Raises `ShadowError` when the
     DDL fails, with PostgreSQL's message and position and the failing
-    statement, or when the role may not create the scratch schema."""
+    statement, or when the role may not create temporary tables."""
     statements = split_statements(ddl)
     _refuse_transaction_control(ddl, statements)
-    name = SHADOW_PREFIX + secrets.token_hex(8)
     with conn.transaction(force_rollback=True):
-        try:
-            conn.execute(pgsql.SQL("CREATE SCHEMA {}").format(pgsql.Identifier(name)))
-        except psycopg.errors.InsufficientPrivilege as error:
-            raise _no_create_error(conn, error) from error
-        except psycopg.Error as error:
-            raise _statement_error(
-                error,
-                None,
-                "dibs cannot create its scratch schema, where it builds the definitions "
-                "(in a transaction that is rolled back) for diff and check",
-            ) from error
-        conn.execute(
-            pgsql.SQL("SET LOCAL search_path TO {}, public").format(pgsql.Identifier(name))
-        )
+        # The session's temporary schema: no WAL, local buffers, and only
+        # the TEMPORARY privilege (granted to everyone by default) — about
+        # twice as fast as a real schema for a few hundred tables.
+        conn.execute("SET LOCAL search_path TO pg_temp, public")
         if statements:
             try:
                 # A savepoint, so that a failure can be replayed (`_ddl_error`).
                 with conn.transaction():
                     conn.execute(ddl.encode())
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise _no_create_error(conn, error) from error
             except psycopg.Error as error:
                 raise _ddl_error(conn, error, ddl, statements) from error
-        return introspect(conn, name)
+        row = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()"
+        ).fetchone()
+        if row is None:  # nothing was created, so no temporary schema exists yet
+            return Schema()
+        return introspect(conn, str(row[0]))
 
 
 # A COMMIT (or ROLLBACK) inside the script would end the transaction that is
@@ -392,16 +390,12 @@ def shadow(conn: psycopg.Connection[Any], ddl: str) -> Schema:
 _TRANSACTION_CONTROL = re.compile(
     r"(COMMIT|ROLLBACK|ABORT|END|PREPARE\s+TRANSACTION|RELEASE)\b", re.IGNORECASE
 )
-# ``split_statements`` cuts a ``BEGIN ATOMIC ... END`` body at its semicolons;
-# the bare END closing it is not a transaction command.
-_BEGIN_ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
 
 
 def _refuse_transaction_control(ddl: str, statements: list[Statement]) -> None:
-    atomic = bool(_BEGIN_ATOMIC.search(ddl))
     for statement in statements:
         found = _TRANSACTION_CONTROL.match(statement.text)
-        if not found or (atomic and found.group(1).upper() == "END"):
+        if not found:
             continue
         message = (
             f"{found.group(1).upper()} is not allowed in definitions: dibs builds them "
@@ -420,11 +414,11 @@ def _no_create_error(conn: psycopg.Connection[Any], error: psycopg.Error) -> Sha
     database = conn.info.dbname
     role = conn.info.user
     message = (
-        f"dibs needs the CREATE privilege on database {database!r} for diff and check "
-        f"(role {role!r} lacks it): it builds the definitions in a scratch schema "
-        f"({SHADOW_PREFIX}...) inside a transaction that is always rolled back, so "
-        "PostgreSQL itself normalises them and nothing is left behind. "
-        f'Grant it with: GRANT CREATE ON DATABASE "{database}" TO "{role}"'
+        f"dibs needs the TEMPORARY privilege on database {database!r} for diff and check "
+        f"(role {role!r} lacks it): it builds the definitions as temporary tables inside "
+        "a transaction that is always rolled back, so PostgreSQL itself normalises them "
+        "and nothing is left behind. "
+        f'Grant it with: GRANT TEMPORARY ON DATABASE "{database}" TO "{role}"'
     )
     info = pgerror.from_psycopg(error, None)
     return ShadowError(
@@ -432,17 +426,6 @@ def _no_create_error(conn: psycopg.Connection[Any], error: psycopg.Error) -> Sha
         sqlstate=info.sqlstate,
         sql=info,
         rendered=f"{message}\n{pgerror.render(info)}",
-    )
-
-
-def _statement_error(error: psycopg.Error, statement: str | None, head: str) -> ShadowError:
-    info = pgerror.from_psycopg(error, statement)
-    return ShadowError(
-        info.message,
-        sqlstate=info.sqlstate,
-        position=info.position,
-        sql=info,
-        rendered=f"{head}\n{pgerror.render(info)}",
     )
 
 
@@ -456,7 +439,7 @@ def _ddl_error(
     statements would otherwise cost as many). Errors found while parsing
     carry a position that names the statement; many others (a missing
     referenced table, a duplicate name) carry none, and then the script is
-    replayed statement by statement, in the scratch schema, up to the one
+    replayed statement by statement, in the temporary schema, up to the one
     that fails — a cost paid only when something is wrong."""
     info = pgerror.from_psycopg(error, ddl)
     failing: Statement | None = None
@@ -495,7 +478,7 @@ def _replay(
 ) -> tuple[Statement, psycopg.Error] | None:
     """The first statement that fails when run on its own, and its error
     (None if none does). Runs where the script's savepoint was rolled back:
-    in the scratch schema, inside the transaction `shadow` rolls back."""
+    in the temporary schema, inside the transaction `shadow` rolls back."""
     for statement in statements:
         try:
             conn.execute(statement.text.encode())

@@ -15,7 +15,6 @@ from psycopg.rows import dict_row
 
 from dibs.runner import CREATE_TABLE, TRACKING_TABLE
 from dibs.schema.introspect import (
-    SHADOW_PREFIX,
     IntrospectionError,
     ShadowError,
     introspect,
@@ -290,19 +289,17 @@ def conn(database_url: str) -> Iterator[psycopg.Connection[Any]]:
 
 
 def leftovers(conn: psycopg.Connection[Any]) -> list[str]:
-    """Everything a shadow could have left: scratch schemas, and any object
-    in ``public`` (which the test databases start without)."""
+    """Everything a shadow could have left: objects in the session's
+    temporary schema, and any object in ``public`` (which the test databases
+    start without)."""
     rows = conn.execute(
         """
-        SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname LIKE %s
-        UNION ALL
         SELECT 'relation ' || c.relname FROM pg_class c
-        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+        WHERE c.relnamespace IN ('public'::regnamespace, pg_my_temp_schema())
         UNION ALL
         SELECT 'type ' || t.typname FROM pg_type t
-        JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public'
-        """,
-        (SHADOW_PREFIX + "%",),
+        WHERE t.typnamespace IN ('public'::regnamespace, pg_my_temp_schema())
+        """
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -587,34 +584,20 @@ def test_transaction_control_in_ddl_is_refused(conn: psycopg.Connection[Any]) ->
     assert row == (0,)
 
 
-def test_begin_atomic_function_body_is_not_transaction_control(
-    conn: psycopg.Connection[Any],
-) -> None:
-    ddl = (
-        "CREATE FUNCTION one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\n"
-        "CREATE TABLE a (id int DEFAULT one());"
-    )
-    if conn.info.server_version < 140000:
-        pytest.skip("BEGIN ATOMIC needs PostgreSQL 14")
-    got = shadow(conn, ddl)
-    assert got.tables[0].columns == (Column("id", "integer", True, "one()"),)
-    assert leftovers(conn) == []
-
-
 def with_user(url: str, user: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
 
 
-def test_role_without_create_gets_a_clear_message(
+def test_role_without_temporary_gets_a_clear_message(
     conn: psycopg.Connection[Any], database_url: str
 ) -> None:
     role = f"dibs_nocreate_{uuid.uuid4().hex[:8]}"
     database = conn.info.dbname
     conn.execute(f'CREATE ROLE "{role}" LOGIN'.encode())
     try:
-        conn.execute(f'REVOKE CREATE ON DATABASE "{database}" FROM PUBLIC, "{role}"'.encode())
+        conn.execute(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC, "{role}"'.encode())
         with connect(with_user(database_url, role), autocommit=True) as limited:
             with pytest.raises(ShadowError) as caught:
                 shadow(limited, "CREATE TABLE a (id int);")
@@ -623,10 +606,10 @@ def test_role_without_create_gets_a_clear_message(
         error = caught.value
         assert error.sqlstate == "42501"
         text = str(error)
-        assert f"dibs needs the CREATE privilege on database {database!r}" in text
+        assert f"dibs needs the TEMPORARY privilege on database {database!r}" in text
         assert "diff and check" in text
-        assert "scratch schema" in text and "rolled back" in text
-        assert f'GRANT CREATE ON DATABASE "{database}" TO "{role}"' in text
+        assert "temporary tables" in text and "rolled back" in text
+        assert f'GRANT TEMPORARY ON DATABASE "{database}" TO "{role}"' in text
         assert leftovers(conn) == []
     finally:
         conn.execute(f'DROP ROLE IF EXISTS "{role}"'.encode())
