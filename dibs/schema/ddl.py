@@ -300,8 +300,9 @@ def create_index(table: str, index: Index, *, concurrently: bool = False) -> str
     )
 
 
-def drop_index(name: str, *, concurrently: bool = False) -> str:
-    return f"DROP INDEX {'CONCURRENTLY ' if concurrently else ''}{quote_ident(name)};"
+def drop_index(name: str, *, concurrently: bool = False, if_exists: bool = False) -> str:
+    how = ("CONCURRENTLY " if concurrently else "") + ("IF EXISTS " if if_exists else "")
+    return f"DROP INDEX {how}{quote_ident(name)};"
 
 
 def rename_index(old: str, new: str) -> str:

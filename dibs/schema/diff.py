@@ -631,11 +631,17 @@ class _Differ:
         the new rule may find rows that break it)."""
         kind = _KINDS[type(item)]
         concurrent = isinstance(item, Index) and self.concurrently and existing
+        statements: tuple[str, ...]
         if isinstance(item, Index):
-            statement = ddl.create_index(table, item, concurrently=concurrent)
+            statements = (ddl.create_index(table, item, concurrently=concurrent),)
+            if concurrent:
+                # A failed CREATE INDEX CONCURRENTLY leaves an INVALID index
+                # of that name behind; dropping it first makes a rerun work.
+                statements = (ddl.drop_index(item.name, concurrently=True, if_exists=True),
+                              *statements)  # fmt: skip
             risk = _KINDS[Unique].risk if item.unique else None
         else:
-            statement = ddl.add_constraint(table, item)
+            statements = (ddl.add_constraint(table, item),)
             risk = kind.risk
         self.emit(
             kind.add,
@@ -643,7 +649,7 @@ class _Differ:
             table,
             item.name,
             f"add {kind.noun} {item.name} on {table}" + (f" ({reason})" if reason else ""),
-            statement,
+            *statements,
             note=risk if existing else None,
             transactional=not concurrent,
         )
