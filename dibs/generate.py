@@ -98,11 +98,19 @@ def generate(
     return path
 
 
-def from_diff(stem: str, created: str, sql: str, transactional: bool, notes: list[str]) -> str:
+def from_diff(
+    stem: str,
+    created: str,
+    sql: str,
+    transactional: bool,
+    warnings: list[str],
+    notes: list[str],
+) -> str:
     """The text of a migration written by `dibs generate-from-diff`: the
-    statements, a header saying where they came from, the risks of the
-    destructive ones as comments to read before applying, and the
-    no-transaction marker when a statement needs it."""
+    statements, a header saying where they came from, the destructive
+    changes (``warnings``) and the risks of the others (``notes``) as
+    comments to read before applying, and the no-transaction marker when a
+    statement needs it."""
     lines = [] if transactional else [NO_TRANSACTION.rstrip("\n")]
     lines += [
         f"-- {stem}",
@@ -110,6 +118,9 @@ def from_diff(stem: str, created: str, sql: str, transactional: bool, notes: lis
         "-- between the table definitions and the database. Review before applying.",
     ]
     if not transactional:
-        lines.append("-- Runs outside a transaction (CREATE/DROP INDEX CONCURRENTLY).")
-    lines += [f"-- WARNING: {note}" for note in notes]
+        lines.append(
+            "-- Runs outside a transaction, statement by statement: some of it cannot run in one."
+        )
+    lines += [f"-- WARNING: {warning}" for warning in warnings]
+    lines += [f"-- NOTE: {note}" for note in notes]
     return "\n".join(lines) + "\n\n" + sql.rstrip("\n") + "\n"

@@ -386,7 +386,10 @@ def generate_from_diff(
     if difference.empty:
         sys.stderr.write("nothing to generate: the database matches the definitions\n")
         return
-    notes = [f"{c.description}: {c.note}" for c in difference.changes if c.destructive]
+    warnings = [f"{c.description}: {c.note}" for c in difference.changes if c.destructive]
+    notes = [
+        f"{c.description}: {c.note}" for c in difference.changes if c.note and not c.destructive
+    ]
     try:
         if directory is None:
             directory = _crate_folder(color, crate_migrations_dir)
@@ -394,7 +397,7 @@ def generate_from_diff(
             name,
             directory,
             content=lambda stem, created: from_diff(
-                stem, created, difference.sql(), difference.transactional, notes
+                stem, created, difference.sql(), difference.transactional, warnings, notes
             ),
         )
     except (GenerateError, OSError) as error:
