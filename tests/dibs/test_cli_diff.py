@@ -77,6 +77,9 @@ def test_diff_check_generate_migrate_then_in_sync(project: Path, database_url: s
     assert shown.returncode == 0, shown.stderr
     assert "users" in shown.stdout and "posts" in shown.stdout
     assert "+ " in shown.stdout and "changes" in shown.stdout
+    assert "\x1b[" not in shown.stdout  # not a terminal, NO_COLOR: plain
+    coloured = dibs(project, "diff", "-d", database_url, "--color", "always")
+    assert "\x1b[" in coloured.stdout and "add table users" in coloured.stdout
 
     plain = json.loads(dibs(project, "diff", "-d", database_url, "--json").stdout)
     kinds = {change["kind"] for change in plain["changes"]}
