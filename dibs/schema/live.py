@@ -12,6 +12,8 @@ schema created from the definitions diff to nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
 import psycopg
 
@@ -19,7 +21,7 @@ from dibs import pgerror
 from dibs.runner import connect
 from dibs.schema import ddl, introspect
 from dibs.schema.diff import SchemaDiff, diff
-from dibs.schema.model import Schema
+from dibs.schema.model import Index, Schema, Table
 
 
 class DatabaseUnavailable(Exception):
@@ -27,9 +29,74 @@ class DatabaseUnavailable(Exception):
     `dibs check` tells this apart from drift (exit 2, not 1)."""
 
 
-def normalized(conn: psycopg.Connection[object], definitions: Schema) -> Schema:
-    """The definitions as PostgreSQL would hold them, sources kept."""
-    return introspect.shadow(conn, ddl.create_sql(definitions)).with_sources(definitions)
+def normalized(conn: psycopg.Connection[Any], definitions: Schema) -> Schema:
+    """The definitions as PostgreSQL would hold them, sources kept.
+
+    Only what PostgreSQL rewrites goes through it: types, defaults, NOT NULL,
+    checks, and indexes with an expression or a predicate. Keys, foreign
+    keys, plain indexes, identity and comments are names and flags it stores
+    as given, so they are taken from the definitions as they are — and the
+    tables built in the scratch schema need no key indexes, sequences or
+    constraints, which is most of what building them costs."""
+    light = Schema(tuple(_light(table) for table in definitions.tables),
+                   tuple(replace(enum, doc=None) for enum in definitions.enums))  # fmt: skip
+    shadowed = introspect.shadow(conn, ddl.create_sql(light))
+    return _restored(shadowed, definitions).with_sources(definitions)
+
+
+def _plain_index(index: Index) -> bool:
+    return index.where is None and all(
+        key.expression == key.expression.lower() and key.expression.isidentifier()
+        for key in index.keys
+    )
+
+
+def _light(table: Table) -> Table:
+    keyed = set(table.primary_key.columns) if table.primary_key else set()
+    columns = tuple(
+        # a primary key makes its columns NOT NULL whatever they say
+        replace(c, identity=None, doc=None, nullable=c.nullable and c.name not in keyed)
+        for c in table.columns
+    )
+    return replace(
+        table,
+        columns=columns,
+        primary_key=None,
+        uniques=(),
+        foreign_keys=(),
+        indexes=tuple(i for i in table.indexes if not _plain_index(i)),
+        doc=None,
+    )
+
+
+def _restored(shadowed: Schema, definitions: Schema) -> Schema:
+    """``shadowed`` with what `_light` left out put back from the definitions."""
+    defined = definitions.tables_by_name
+    tables = []
+    for table in shadowed.tables:
+        origin = defined[table.name]
+        columns = tuple(
+            replace(c, identity=given.identity, doc=given.doc)
+            if (given := origin.column(c.name)) is not None
+            else c
+            for c in table.columns
+        )
+        tables.append(
+            replace(
+                table,
+                columns=columns,
+                primary_key=origin.primary_key,
+                uniques=origin.uniques,
+                foreign_keys=origin.foreign_keys,
+                indexes=(*table.indexes, *(i for i in origin.indexes if _plain_index(i))),
+                doc=origin.doc,
+            )
+        )
+    enums = definitions.enums_by_name
+    return Schema(
+        tuple(tables),
+        tuple(replace(e, doc=enums[e.name].doc) if e.name in enums else e for e in shadowed.enums),
+    )
 
 
 def compare(
