@@ -9,6 +9,7 @@ converts between the three so that no other module does offset arithmetic.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -98,6 +99,27 @@ class LineIndex:
         line = self.line_of(offset)
         return line, _utf16_len(self.prefix(offset))
 
+    def utf16_positions(self, offsets: Iterable[int]) -> list[tuple[int, int]]:
+        """`utf16_position` of many offsets. Ascending offsets (tokens in
+        source order) are converted in one pass over each line, where
+        calling `utf16_position` on each would decode the line up to every
+        one of them: quadratic on a long line."""
+        found: list[tuple[int, int]] = []
+        line, reached, column = -1, 0, 0
+        for offset in offsets:
+            offset = max(0, min(offset, len(self._data)))
+            if line < 0 or offset < reached or offset >= self._next_line_start(line):
+                line = self.line_of(offset)
+                reached, column = self._starts[line], 0
+            column += _utf16_len(self._data[reached:offset].decode("utf-8", "replace"))
+            reached = offset
+            found.append((line, column))
+        return found
+
+    def _next_line_start(self, line: int) -> int:
+        """Where the line after ``line`` starts; past the end for the last one."""
+        return self._starts[line + 1] if line + 1 < len(self._starts) else len(self._data) + 1
+
     def offset_at_utf16(self, line: int, column: int) -> int:
         """Byte offset of an LSP position; columns past the line end clamp to it."""
         if line >= len(self._starts):
@@ -118,4 +140,6 @@ class LineIndex:
 
 
 def _utf16_len(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

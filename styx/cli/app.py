@@ -129,6 +129,23 @@ def tree(
     raise typer.Exit(verbs.tree(path, tree_format.value, color.value))
 
 
+@app.command()
+def lsp(
+    stdio: Annotated[
+        bool,
+        typer.Option(
+            "--stdio",
+            help="Talk over standard input and output. This is the only transport, so the "
+            "flag changes nothing; it is accepted because editors' LSP clients pass it.",
+        ),
+    ] = False,
+) -> None:
+    """Run the Styx language server for editors: diagnostics as you type,
+    checked against the declared schema, with hover, completion, go to
+    definition, formatting and an outline (set-up: docs/editors.md)."""
+    raise typer.Exit(verbs.lsp())
+
+
 @app.command("file")
 def file_mode(
     path: Path,

@@ -137,6 +137,14 @@ def file_mode(
     return output.worst(codes)
 
 
+def lsp() -> int:
+    """Serve the Language Server Protocol on stdio until the editor says exit."""
+    from styx.lsp.server import serve
+
+    serve()
+    return 0
+
+
 def _deliver(outcome: Outcome, target: str | None, color: str, *, report: bool = True) -> int:
     """Report diagnostics (unless already reported); write the output unless
     the verb failed or nobody wants it."""

@@ -8,7 +8,7 @@ from enum import IntEnum
 
 from styx.diagnostic import Diagnostic
 from styx.source import Span
-from styx.syntax.parser import invalid_utf8, parse_lenient
+from styx.syntax.parser import ParseResult, invalid_utf8, parse_lenient
 from styx.syntax.tree import Document
 
 IO_ERROR = "styx::io-error"
@@ -103,7 +103,12 @@ def parse_source(source: Source) -> Outcome:
         code = ExitCode.IO if source.text is None else ExitCode.SYNTAX
         return Outcome(source, diagnostics=[source.problem], code=code)
     assert source.text is not None
-    result = parse_lenient(source.text, filename=source.name)
+    return parsed_outcome(source, parse_lenient(source.text, filename=source.name))
+
+
+def parsed_outcome(source: Source, result: ParseResult) -> Outcome:
+    """The outcome of a parse of ``source`` made by the caller, which may
+    want the tree even when it has errors (an editor does)."""
     if not result.ok or result.document is None:
         return Outcome(source, diagnostics=result.diagnostics, code=ExitCode.SYNTAX)
     return Outcome(source, diagnostics=result.diagnostics, document=result.document)

@@ -52,9 +52,26 @@ def with_schema(
     document = parsed.document
     if document is None:
         return parsed, None
+    resolution = resolve(document, base_dir=document_dir(parsed.source.name), override=override)
+    return apply_schema(parsed, resolution, cache)
+
+
+def document_dir(name: str) -> str:
+    """Where a document's relative ``@schema`` path starts: its folder, or
+    the working directory for standard input."""
+    return os.path.dirname(os.path.abspath(name)) if name != "-" else os.getcwd()
+
+
+def apply_schema(
+    parsed: Outcome, resolution: Resolution, cache: SchemaCache
+) -> tuple[Outcome, m.Schema | None]:
+    """`with_schema` after resolution. Split out so that a long-lived caller
+    (the language server) can keep a resolution while the declaration is
+    unchanged and re-check only the document."""
+    document = parsed.document
+    if document is None:
+        return parsed, None
     name = parsed.source.name
-    base_dir = os.path.dirname(os.path.abspath(name)) if name != "-" else os.getcwd()
-    resolution: Resolution = resolve(document, base_dir=base_dir, override=override)
     found: list[Diagnostic] = list(resolution.diagnostics)
     outcome = parsed.then(parsed.output)
     outcome.diagnostics = parsed.diagnostics + found

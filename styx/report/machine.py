@@ -84,7 +84,7 @@ def locate(report: Report, *, utf16: bool = False) -> tuple[Place, list[tuple[Pl
     return place(file, diagnostic.span), labels
 
 
-def _full_message(diagnostic: Diagnostic) -> str:
+def full_message(diagnostic: Diagnostic) -> str:
     """The message with its notes and help, for formats that have one text field."""
     parts = [diagnostic.message, *(f"note: {note}" for note in diagnostic.notes)]
     if diagnostic.help:
@@ -190,7 +190,7 @@ def github(reports: Sequence[Report]) -> str:
         properties.append(("title", diagnostic.code))
         fields = ",".join(f"{name}={_github_property(value)}" for name, value in properties)
         command = _GITHUB_COMMANDS[diagnostic.severity.value]
-        lines.append(f"::{command} {fields}::{_github_data(_full_message(diagnostic))}\n")
+        lines.append(f"::{command} {fields}::{_github_data(full_message(diagnostic))}\n")
     return "".join(lines)
 
 
@@ -241,7 +241,7 @@ def sarif(reports: Sequence[Report]) -> str:
             "ruleId": diagnostic.code,
             "ruleIndex": rules.setdefault(diagnostic.code, len(rules)),
             "level": diagnostic.severity.value,
-            "message": {"text": _full_message(diagnostic)},
+            "message": {"text": full_message(diagnostic)},
             "locations": [primary],
         }
         if labels:

@@ -56,6 +56,7 @@ from styx.syntax.tree import (
 __all__ = [
     "example",
     "find_declaration",
+    "is_optional",
     "path_text",
     "validate",
     "validate_value",
@@ -390,7 +391,7 @@ class _Compiler:
         required: list[m.Field] = []
         for field in fields:
             bit = 0
-            if not _is_optional(field.type, field.schema):
+            if not is_optional(field.type, field.schema):
                 bit = 1 << len(required)
                 required.append(field)
             table[field.name] = (self.check(field.type, field.schema), bit)
@@ -564,7 +565,7 @@ class _Compiler:
         A payload that can only be ``@`` is no payload (``@name`` means ``@name@``)."""
         if payload is None or m.kinds(payload, schema) == m.Kind.UNIT:
             return None, True
-        return self.check(payload, schema), _is_optional(payload, schema)
+        return self.check(payload, schema), is_optional(payload, schema)
 
     def _one_of(self, type_: m.Type, schema: m.Schema) -> Check:
         assert isinstance(type_, m.OneOf)
@@ -592,7 +593,7 @@ def _accept(value: Value, path: Path, report: _Report | None) -> bool:
     return True
 
 
-def _is_optional(type_: m.Type, schema: m.Schema) -> bool:
+def is_optional(type_: m.Type, schema: m.Schema) -> bool:
     """Whether a field of this type may be left out: `@optional`, `@default`,
     and `@deprecated` (a field people are asked to stop writing cannot be
     required), seen through aliases."""
@@ -1211,7 +1212,7 @@ def _composite_example(type_: m.Type, schema: m.Schema | None, depth: int) -> st
         return "@..."
     if isinstance(type_, m.Object) and schema is not None:
         fields, _ = m.object_fields(type_, schema)
-        needed = [f for f in fields if not _is_optional(f.type, f.schema)]
+        needed = [f for f in fields if not is_optional(f.type, f.schema)]
         body = ", ".join(f"{f.name} {example(f.type, f.schema, depth + 1)}" for f in needed)
         return f"{{{body}}}"
     return "..."

@@ -86,19 +86,42 @@ def test_unknown_option_goes_to_typer_usage_error(run_styx, doc: Path) -> None:
     assert "No such option" in done.stderr
 
 
-def test_tree_does_not_load_schema_machinery(doc: Path) -> None:
-    """Start-up guard: the hot path must not import what only check needs."""
+#: Imported only by `styx lsp`: the linting verbs must start without them.
+LANGUAGE_SERVER = ("pygls", "lsprotocol", "cattrs", "styx.lsp")
+
+
+def imported_by(args: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a run of ``styx ARGS`` leaves in sys.modules."""
+    import json
     import subprocess
     import sys
 
     code = (
-        "import sys, io, contextlib\n"
+        "import contextlib, io, json, sys\n"
         "from styx.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    main(['tree', '--format', 'sexp', {str(doc)!r}])\n"
-        "heavy = [m for m in ('typer', 'rich', 'regress', 'urllib.request', 'styx.schema.validate')"
-        " if m in sys.modules]\n"
-        "print(heavy)\n"
+        "quiet = io.StringIO()\n"
+        "with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):\n"
+        f"    main({args!r})\n"
+        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    found: list[str] = json.loads(done.stdout)
+    return found
+
+
+def test_tree_does_not_load_schema_machinery(doc: Path) -> None:
+    """Start-up guard: the hot path must not import what only check needs."""
+    heavy = ("typer", "rich", "regress", "urllib.request", "styx.schema.validate")
+    assert imported_by(["tree", "--format", "sexp", str(doc)], heavy + LANGUAGE_SERVER) == []
+
+
+def test_check_does_not_load_the_language_server(tmp_path: Path) -> None:
+    """`styx check` validates against a schema (so the schema machinery is
+    loaded: the guard can fail) without pygls and lsprotocol."""
+    (tmp_path / "x.schema.styx").write_text(
+        "meta {id x, version 2026-01-01}\nschema {@ @object{port @int}}\n", encoding="utf-8"
+    )
+    doc = tmp_path / "doc.styx"
+    doc.write_text("@schema ./x.schema.styx\nport nope\n", encoding="utf-8")
+    found = imported_by(["check", str(doc)], ("typer", "styx.schema.validate", *LANGUAGE_SERVER))
+    assert found == ["styx.schema.validate"]

@@ -1138,7 +1138,10 @@ def test_names_are_the_ones_postgresql_picks(database_url: str) -> None:
             b" CREATE INDEX ON members (user_id, email);"
         )
         theirs = conn.execute(
+            # PostgreSQL 18 also names NOT NULL constraints (contype n); dibs
+            # keeps nullability on the column, not as a named constraint
             "SELECT conname FROM pg_constraint WHERE conrelid = 'members'::regclass"
+            " AND contype <> 'n'"
             " UNION SELECT relname FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid"
             " WHERE i.indrelid = 'members'::regclass"
         ).fetchall()
