@@ -58,15 +58,17 @@ def test_json_form_round_trips_every_field() -> None:
 
 def test_with_sources_puts_back_what_normalisation_lost() -> None:
     read_back = Schema(
-        tuple(
-            dataclasses.replace(
-                t,
-                source=None,
-                columns=tuple(dataclasses.replace(c, source=None) for c in t.columns),
-            )
-            for t in SCHEMA.tables
-        )
-        + (Table("extra", (Column("id", "integer"),)),),
+        (
+            *(
+                dataclasses.replace(
+                    t,
+                    source=None,
+                    columns=tuple(dataclasses.replace(c, source=None) for c in t.columns),
+                )
+                for t in SCHEMA.tables
+            ),
+            Table("extra", (Column("id", "integer"),)),
+        ),
         tuple(dataclasses.replace(e, source=None) for e in SCHEMA.enums),
     )
     sourced = read_back.with_sources(SCHEMA)
