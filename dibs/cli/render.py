@@ -92,7 +92,11 @@ def changes(difference: SchemaDiff, *, show_sql: bool = False) -> list[Line]:
     if difference.empty:
         return [[("in sync: the database matches the definitions", ADDED)]]
     lines: list[Line] = []
-    for table, items in difference.by_table().items():
+    new = _created(difference)
+    shown = 0
+    for table, grouped in difference.by_table().items():
+        items = [c for c in grouped if not (c.kind.startswith("comment") and _subject(c) in new)]
+        shown += len(items)
         lines.append([(table if table is not None else "types", HEADING)])
         for change in items:
             lines.append(_change_line(change))
@@ -102,7 +106,7 @@ def changes(difference: SchemaDiff, *, show_sql: bool = False) -> list[Line]:
                 ]
         lines.append([])
     destructive = sum(1 for c in difference.changes if c.destructive)
-    count = len(difference.changes)
+    count = shown
     summary = f"{count} change{'s' if count != 1 else ''}"
     if destructive:
         summary += f", {destructive} destructive"
@@ -112,6 +116,18 @@ def changes(difference: SchemaDiff, *, show_sql: bool = False) -> list[Line]:
             [("hint", ADDED), (f": if this is a rename, pass --rename {suggestion}", "plain")]
         )
     return lines
+
+
+def _created(difference: SchemaDiff) -> set[str]:
+    """Tables and types the diff creates: their comments are part of
+    creating them, not news worth a line of their own (``--sql`` and
+    ``--json`` still show them)."""
+    return {_subject(c) for c in difference.changes if c.kind in ("add_table", "create_enum")}
+
+
+def _subject(change: Change) -> str:
+    """The table or type a change is about."""
+    return (change.table if change.table is not None else change.subject) or ""
 
 
 def _change_line(change: Change) -> Line:

@@ -77,6 +77,11 @@ def test_diff_check_generate_migrate_then_in_sync(project: Path, database_url: s
     assert shown.returncode == 0, shown.stderr
     assert "users" in shown.stdout and "posts" in shown.stdout
     assert "+ " in shown.stdout and "changes" in shown.stdout
+    # the comments of new tables are part of creating them, not lines of their own
+    assert "comment on" not in shown.stdout
+    assert (
+        "COMMENT ON COLUMN users.name" in dibs(project, "diff", "-d", database_url, "--sql").stdout
+    )
     assert "\x1b[" not in shown.stdout  # not a terminal, NO_COLOR: plain
     coloured = dibs(project, "diff", "-d", database_url, "--color", "always")
     assert "\x1b[" in coloured.stdout and "add table users" in coloured.stdout
