@@ -92,7 +92,7 @@ def changes(difference: SchemaDiff, *, show_sql: bool = False) -> list[Line]:
     if difference.empty:
         return [[("in sync: the database matches the definitions", ADDED)]]
     lines: list[Line] = []
-    new = _created(difference)
+    new = set() if show_sql else _created(difference)
     shown = 0
     for table, grouped in difference.by_table().items():
         items = [c for c in grouped if not (c.kind.startswith("comment") and _subject(c) in new)]
