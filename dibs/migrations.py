@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 #: Python identifier; ``.sql`` stems may omit it).
 NAME_PATTERN = re.compile(r"^m?(?P<version>\d{4}_\d{2}_\d{2}_\d{6})_(?P<name>[A-Za-z0-9_]+)$")
 #: First line of a ``.sql`` file that must run outside a transaction
-#: (``CREATE INDEX CONCURRENTLY``, ``ALTER TYPE ... ADD VALUE`` on old servers).
+#: (``CREATE INDEX CONCURRENTLY``, ``ALTER TYPE ... ADD VALUE`` on old servers):
+#: written as `NO_TRANSACTION_LINE`, read leniently (spacing, case).
+NO_TRANSACTION_LINE = "-- dibs: no-transaction"
 NO_TRANSACTION_MARKER = re.compile(r"^\s*--\s*dibs:\s*no-transaction\s*$", re.IGNORECASE)
 
 MigrationFunction = Callable[["MigrationContext"], object]

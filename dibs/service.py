@@ -34,9 +34,12 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dibs import protocol
+
+if TYPE_CHECKING:
+    from dibs.schema.model import Schema
 
 #: How long to wait when connecting to the CLI's (already listening) port.
 CONNECT_TIMEOUT = 10.0
@@ -242,7 +245,7 @@ def handle_diff(params: dict[str, Any], context: Context) -> Any:
     return changes.to_dict()
 
 
-def _definitions(context: Context) -> Any:
+def _definitions(context: Context) -> Schema:
     """The registered tables, after importing the package's ``tables``
     module (a package without one defines no tables)."""
     from dibs import tables

@@ -236,17 +236,7 @@ def generate(
     color: ColorOption = "auto",
 ) -> None:
     """Write an empty SQL migration named after the current UTC time; print its path."""
-    from dibs.generate import GenerateError, crate_migrations_dir
-    from dibs.generate import generate as write_migration
-
-    try:
-        if directory is None:
-            directory = _crate_folder(color, crate_migrations_dir)
-        path = write_migration(name, directory)
-    except (GenerateError, OSError) as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
-    sys.stdout.write(f"{path}\n")
+    sys.stdout.write(f"{_write_migration(name, directory, color)}\n")
 
 
 @app.command()
@@ -379,8 +369,7 @@ def generate_from_diff(
     """Write the SQL that brings the database to the definitions as a new
     migration; print its path. Destructive changes are called out in the file."""
     from dibs.cli import render
-    from dibs.generate import GenerateError, crate_migrations_dir, from_diff
-    from dibs.generate import generate as write_migration
+    from dibs.generate import from_diff
 
     difference = _difference(database, rename, concurrently, color)
     if difference.empty:
@@ -390,30 +379,38 @@ def generate_from_diff(
     notes = [
         f"{c.description}: {c.note}" for c in difference.changes if c.note and not c.destructive
     ]
-    try:
-        if directory is None:
-            directory = _crate_folder(color, crate_migrations_dir)
-        path = write_migration(
-            name,
-            directory,
-            content=lambda stem, created: from_diff(
-                stem, created, difference.sql(), difference.transactional, warnings, notes
-            ),
-        )
-    except (GenerateError, OSError) as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
+    path = _write_migration(
+        name,
+        directory,
+        color,
+        lambda stem, created: from_diff(
+            stem, created, difference.sql(), difference.transactional, warnings, notes
+        ),
+    )
     render.write(sys.stderr, render.changes(difference), color)
     sys.stdout.write(f"{path}\n")
 
 
-def _crate_folder(color: str, folder_of: Callable[[str], Path]) -> Path:
-    from dibs.generate import GenerateError
+def _write_migration(
+    name: str,
+    directory: Path | None,
+    color: str,
+    content: Callable[[str, str], str] | None = None,
+) -> Path:
+    """A new migration file in ``directory`` (default: the db crate's
+    ``migrations/``), or a reported problem and exit 1."""
+    from dibs.generate import GenerateError, crate_migrations_dir, generate
 
-    crate = _load(color).config.db.crate
-    if not crate:
-        raise GenerateError("db.crate is not set in the dibs config: pass --dir")
-    return folder_of(crate)
+    try:
+        if directory is None:
+            crate = _load(color).config.db.crate
+            if not crate:
+                raise GenerateError("db.crate is not set in the dibs config: pass --dir")
+            directory = crate_migrations_dir(crate)
+        return generate(name, directory, content=content)
+    except (GenerateError, OSError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise typer.Exit(1) from None
 
 
 dev_db = typer.Typer(

@@ -373,7 +373,7 @@ def shadow(conn: psycopg.Connection[Any], ddl: str) -> Schema:
                 with conn.transaction():
                     conn.execute(ddl.encode())
             except psycopg.errors.InsufficientPrivilege as error:
-                raise _no_create_error(conn, error) from error
+                raise _no_temporary_error(conn, error) from error
             except psycopg.Error as error:
                 raise _ddl_error(conn, error, ddl, statements) from error
         row = conn.execute(
@@ -410,7 +410,7 @@ def _refuse_transaction_control(ddl: str, statements: list[Statement]) -> None:
         )
 
 
-def _no_create_error(conn: psycopg.Connection[Any], error: psycopg.Error) -> ShadowError:
+def _no_temporary_error(conn: psycopg.Connection[Any], error: psycopg.Error) -> ShadowError:
     database = conn.info.dbname
     role = conn.info.user
     message = (
