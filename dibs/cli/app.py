@@ -62,6 +62,10 @@ DatabaseUrl = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+DirOption = Annotated[
+    Path | None,
+    typer.Option("--dir", help="Write here instead of the db crate's migrations/ folder."),
+]
 
 
 #: Configuration problems: each is reported as a diagnostic or a message.
@@ -229,10 +233,7 @@ def baseline(
 @app.command()
 def generate(
     name: Annotated[str, typer.Argument(help="What the migration does, e.g. create_users.")],
-    directory: Annotated[
-        Path | None,
-        typer.Option("--dir", help="Write here instead of the db crate's migrations/ folder."),
-    ] = None,
+    directory: DirOption = None,
     color: ColorOption = "auto",
 ) -> None:
     """Write an empty SQL migration named after the current UTC time; print its path."""
@@ -360,10 +361,7 @@ def generate_from_diff(
     database: DatabaseUrl = None,
     rename: RenameOption = None,
     concurrently: ConcurrentlyFlag = False,
-    directory: Annotated[
-        Path | None,
-        typer.Option("--dir", help="Write here instead of the db crate's migrations/ folder."),
-    ] = None,
+    directory: DirOption = None,
     color: ColorOption = "auto",
 ) -> None:
     """Write the SQL that brings the database to the definitions as a new
