@@ -476,7 +476,13 @@ class Service:
                     file=sys.stderr,
                     flush=True,
                 )
-            os.kill(os.getpid(), signal.SIGINT)
+            # to the main thread itself: a signal sent to the process may be
+            # taken by another thread (this one, the preloader), and then a
+            # blocking call in the main thread (a query, a sleep) is not
+            # interrupted until it ends by itself
+            main = threading.main_thread().ident
+            assert main is not None  # the main thread is running: it started us
+            signal.pthread_kill(main, signal.SIGINT)
             if not done.wait(self.hangup_grace):
                 os._exit(70)
             return
