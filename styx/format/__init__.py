@@ -4,9 +4,13 @@
 >>> print(format_source("server {host localhost,  port 8080}  // main\\n"), end="")
 server {host localhost, port 8080}  // main
 
-The layout (4-space indentation, one entry per line, one space between key
-and value, inline objects and sequences kept inline while they fit in 80
-columns) is described in `styx.format.layout`. Formatting guarantees:
+The layout is the official Styx formatter's (crates/styx-format), so that
+files formatted by either tool stay put under the other: 4-space
+indentation, one entry per line, one space between key and value, objects
+and sequences inline or as blocks as the author broke them (no line width),
+blank lines around block entries at the root. `styx.format.layout` gives the
+rules and the few places where meaning or a comment comes first. Formatting
+guarantees:
 
 * it never changes meaning: the formatted text parses to the same tree
   (`styx.syntax.tree.shape`);
@@ -15,11 +19,8 @@ columns) is described in `styx.format.layout`. Formatting guarantees:
   out in the same order, attached to the same item (only trailing
   whitespace inside them is dropped).
 
-Scalars are written as their source tokens, except for two cases where the
-token's meaning depends on where it stands: a heredoc is re-indented to its
-new line, and a bare scalar starting with ``//`` (only a scalar while it
-touches the character before it) is quoted. Text inside heredocs and raw
-strings is kept as it is, so a line of only spaces there keeps its spaces.
+Scalars, heredocs included, are written as their source tokens, so text
+inside heredocs and raw strings is kept exactly as it is.
 
 ``compact=True`` writes the whole document on one line instead
 (``{server {host localhost, port 8080}, name x}``), with heredocs and

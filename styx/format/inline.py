@@ -1,10 +1,10 @@
 """Values written on one line, scalars as their source tokens.
 
-Both layouts need this: the canonical layout for an object or sequence that
-was written on one line and still fits, the compact form for the whole
-document. A value written on one line holds no comment and no heredoc (both
-end their line), so nothing here has to care about them; `CompactText`
-(styx.format.compact) covers the scalars that do span lines.
+Both layouts need this: the canonical layout for scalars, tag heads and
+keys, the compact form for the whole document. A value written on one line
+holds no comment and no heredoc (both end their line), so nothing here has
+to care about them; `CompactText` (styx.format.compact) covers the scalars
+that do span lines.
 """
 
 from __future__ import annotations
@@ -14,25 +14,16 @@ from styx.syntax.tree import (
     Object,
     ObjectForm,
     Scalar,
-    ScalarKind,
     Sequence,
     Tagged,
     Unit,
     Value,
 )
-from styx.syntax.write import quote
 
 
 def implicit(value: Value) -> bool:
     """Whether the value is the implicit unit of a key written alone."""
     return type(value) is Unit and value.implicit
-
-
-def _comment_like(scalar: Scalar) -> bool:
-    """A bare scalar such as ``//x`` is only a scalar while it touches the
-    character before it (``{//x 1}``); after the space or line start the
-    layout puts in front of it, it would open a comment."""
-    return scalar.kind is ScalarKind.BARE and scalar.text.startswith("//")
 
 
 class InlineText:
@@ -53,8 +44,6 @@ class InlineText:
         return self.source[start:end].decode("utf-8")
 
     def scalar(self, scalar: Scalar) -> str:
-        if _comment_like(scalar):
-            return quote(scalar.text)
         return self.token(scalar.start, scalar.end)
 
     def tag_head(self, tagged: Tagged) -> str:
@@ -85,15 +74,9 @@ class InlineText:
         return key if implicit(value) else f"{key} {self.value(value)}"
 
     def path(self, entry: Entry) -> tuple[str, Value]:
-        """The key as written (``a.b.c`` for a dotted path) and the value after it.
-
-        A path whose first segment has to be quoted cannot stay a path (a
-        quoted segment ends the key); its objects are then written in braces.
-        """
+        """The key as written (``a.b.c`` for a dotted path) and the value after it."""
         key = entry.key
         value = entry.value
-        if isinstance(key, Scalar) and _comment_like(key):
-            return quote(key.text), value
         text = self.value(key)
         while type(value) is Object and value.form is ObjectForm.PATH:
             inner = value.entries[0]

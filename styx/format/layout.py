@@ -1,29 +1,52 @@
-"""The canonical layout, with every comment kept in its place.
+"""The canonical layout: the reference formatter's, with every comment kept.
 
-The rules: 4-space indentation; ``key value`` with one space; one entry per
-line in block objects and at the root, one element per line in block
-sequences; at most one blank line between items, and only where the author
-left one; none at the top or bottom of a block. An object or sequence
-written on one line stays inline (``{a 1, b 2}``, ``(a b)``) while its line
-fits in `WIDTH` columns, else it becomes a block; one written across lines
-stays a block. Attribute objects stay ``k>v k>v`` and dotted paths
-``a.b.c v`` (on one line however long). Heredocs move to their new
-indentation (see `Layout._heredoc`).
+The layout is that of the official Styx formatter (crates/styx-format in
+github:bearcove/styx), rule by rule, so that a team whose editor formats
+with the reference and whose CI runs ``styx fmt`` never sees the two rewrite
+each other's files (tests/format/reference_snapshots holds its snapshot
+suite). The rules:
+
+* 4-space indentation; ``key value`` with one space; entries of the root
+  one per line.
+* An object is a block (one entry per line) when it was written with a line
+  break of its own (between its entries or next to a brace, not inside a
+  nested value), holds a comment or doc comment, or holds a block object at
+  any depth; otherwise it is written inline, ``{a 1, b 2}``, however long.
+* A sequence is a block when it was written with a line break or comment
+  of its own, except that a sequence of one element collapses inline: always
+  when the element holds no block object (``@optional(@string\\n)`` becomes
+  ``@optional(@string)``), and as ``(@tag{`` ... ``})`` when the element is a
+  tag whose payload holds one. Otherwise it is inline, ``(a b c)``.
+* Blank lines: at most one, where the author left one, never at the top or
+  bottom of a block. At the root the reference adds one around every entry
+  whose value holds a block object, after a first ``@schema`` entry, after an
+  entry with a doc comment, and before a doc comment that follows any of
+  these (never between a doc comment and its entry).
+* Scalars, heredocs included, are written as their source tokens: a heredoc
+  keeps its content and delimiter lines exactly as written, which keeps its
+  text however the entry moves (the closing delimiter's indentation is what
+  is stripped). Doc comment lines are written as written.
+
+Where we keep meaning or comments rather than the reference's output (see
+"Formatter" in docs/spec-decisions.md): a comment at the end of a line stays
+there (the reference moves it to a line of its own, where it reads as the
+next entry's), trailing spaces in comments are dropped, and a one-element
+sequence whose element ends with a heredoc keeps its ``)`` on the next line
+(``EOF)`` would not close the heredoc).
 
 The tree says what a document means; the source bytes say how it was laid
-out. This module reads both in one pass, in source order: entries and
-sequence elements are written from the tree, and the document's comments are
-merged in by offset as the pass goes by them, so that each lands where the
-author put it (before the next item, at the end of an item's line, after an
-opening delimiter, or before a closing one). Layout decisions that depend on
-how the author wrote something (one line or several, blank lines between
-items) are answered from the source bytes of the node's span, never from a
-line table, which keeps the pass linear.
+out. One pass over the tree (`_Shapes`) records which containers were
+written with a line break of their own and which hold a block object; the
+layout pass then writes entries and elements from the tree, in source order,
+and merges the document's comments in by offset as it goes by them, so that
+each lands where the author put it. Layout decisions read the source bytes
+of a node's own span, never a line table, which keeps both passes linear.
 """
 
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left
 from collections import abc
 
 from styx.format.inline import InlineText, implicit
@@ -40,8 +63,6 @@ from styx.syntax.tree import (
 )
 
 INDENT = "    "
-#: Values written on one line stay there while their line fits in this width.
-WIDTH = 80
 #: Offset past any comment: the end marker of the comment list.
 _NEVER = sys.maxsize
 
@@ -78,9 +99,79 @@ def _tail(item: Item) -> int:
     return item.end
 
 
-def _column_after(column: int, text: str) -> int:
-    newline = text.rfind("\n")
-    return column + len(text) if newline < 0 else len(text) - newline - 1
+def _ends_with_heredoc(value: Value) -> bool:
+    """Whether the value's last token is a heredoc's closing delimiter, which
+    must end its line."""
+    while isinstance(value, Tagged) and value.value is not None:
+        value = value.value
+    return isinstance(value, Heredoc)
+
+
+def _is_schema_declaration(entry: Entry) -> bool:
+    """The reference's test for the root's ``@schema`` line: the key is the tag."""
+    key = entry.key
+    return type(key) is Tagged and key.name == "schema"
+
+
+class _Shapes:
+    """How the containers of one document were written, found in one pass.
+
+    ``broken``: objects and sequences written with a line break between
+    their own items or brackets (a comment or doc comment always ends its
+    line, so it counts too). ``deep``: nodes that hold a broken brace object
+    at any depth, themselves included. Both hold ``id()`` of nodes.
+    """
+
+    def __init__(self, document: Document, source: bytes) -> None:
+        self.source = source
+        self.broken: set[int] = set()
+        self.deep: set[int] = set()
+        # Post-order without recursion: a node is finished after its children.
+        stack: list[tuple[Value, bool]] = [(document.root, False)]
+        while stack:
+            node, done = stack.pop()
+            children = self._children(node)
+            if not done:
+                stack.append((node, True))
+                stack.extend((child, False) for child in children)
+                continue
+            if isinstance(node, Object) and node.form is ObjectForm.BLOCK:
+                heads = [entry.key.start for entry in node.entries]
+                tails = [_tail(entry) for entry in node.entries]
+                if self._breaks(node, heads, tails):
+                    self.broken.add(id(node))
+                    self.deep.add(id(node))
+            elif isinstance(node, Sequence):
+                starts = [item.start for item in node.items]
+                ends = [item.end for item in node.items]
+                if self._breaks(node, starts, ends):
+                    self.broken.add(id(node))
+            if id(node) not in self.deep and any(id(child) in self.deep for child in children):
+                self.deep.add(id(node))
+
+    @staticmethod
+    def _children(node: Value) -> list[Value]:
+        if isinstance(node, Object):
+            found: list[Value] = []
+            for entry in node.entries:
+                found.append(entry.key)
+                found.append(entry.value)
+            return found
+        if isinstance(node, Sequence):
+            return node.items
+        if isinstance(node, Tagged) and node.value is not None:
+            return [node.value]
+        return []
+
+    def _breaks(self, node: Value, heads: list[int], tails: list[int]) -> bool:
+        """Whether a line break lies between the node's brackets and items."""
+        find = self.source.find
+        gap_start = node.start + 1
+        for head, tail in zip(heads, tails, strict=True):
+            if find(b"\n", gap_start, head) >= 0:
+                return True
+            gap_start = tail
+        return find(b"\n", gap_start, node.end - 1) >= 0
 
 
 class Layout:
@@ -105,30 +196,67 @@ class Layout:
         self.prev = 0
         self.first = True
         self.document = document
+        self.shapes = _Shapes(document, source)
 
     def text(self) -> str:
         """The formatted document; an explicit root is one item at the top level."""
         document = self.document
-        items: abc.Sequence[Item] = [document] if document.explicit_root else document.entries
-        self._lines(items, "", 0, len(self.source))
+        if document.explicit_root:
+            self._lines([document], "", 0, len(self.source))
+        else:
+            self._lines(document.entries, "", 0, len(self.source), root=True)
         return "".join(self.out)
+
+    def _deep(self, node: Value) -> bool:
+        return id(node) in self.shapes.deep
 
     # ------------------------------------------------------------- blocks
 
-    def _lines(self, items: abc.Sequence[Item], indent: str, start: int, close: int) -> None:
+    def _lines(
+        self,
+        items: abc.Sequence[Item],
+        indent: str,
+        start: int,
+        close: int,
+        *,
+        root: bool = False,
+    ) -> None:
         """Items one per line, with the comments between ``start`` and ``close``."""
         self.prev = start
         self.first = True
         heads = [_head(item) for item in items]
+        previous: Item | None = None
         # Each item's trailing comment must come before the next item starts.
         for item, head, limit in zip(items, heads, [*heads[1:], close], strict=False):
             self._own_line_comments(head, indent)
-            self._blank_line(head)
+            if root:
+                assert isinstance(item, Entry)
+                self._root_spacing(item, previous, head, first_entry=items[0])
+            else:
+                self._blank_line(head)
             self._item(item, indent)
             self.prev = self._trailing_comment(_tail(item), limit)
             self.out.append("\n")
             self.first = False
+            previous = item
         self._own_line_comments(close, indent)
+
+    def _root_spacing(
+        self, entry: Entry, previous: Item | None, head: int, *, first_entry: Item
+    ) -> None:
+        """The reference's blank lines between root entries: where the author
+        left one, and around block entries, a first ``@schema`` line and
+        documented entries."""
+        if self.first:
+            return
+        after = isinstance(previous, Entry) and (
+            (previous is first_entry and _is_schema_declaration(previous))
+            or previous.doc is not None
+            or self._deep(previous.value)
+        )
+        before = entry.doc is None and self._deep(entry.value)
+        if after or before or self.source.count(b"\n", self.prev, head) > 1:
+            self.out.append("\n")
 
     def _item(self, item: Item, indent: str) -> None:
         out = self.out
@@ -139,10 +267,10 @@ class Layout:
         elif isinstance(item, Document):
             root = item.root
             self._documented(item.doc, root.start, indent)
-            self._container(root, root.entries, "{}", indent, 0, may_inline=False)
+            self._object(root, indent)
         else:
             out.append(indent)
-            self._value(item, indent, len(indent))
+            self._value(item, indent)
 
     def _blank_line(self, start: int) -> None:
         """Keep one blank line where the author left at least one, except at
@@ -176,25 +304,26 @@ class Layout:
             return self.ends[index]
         return end
 
+    def _comments_between(self, start: int, end: int) -> bool:
+        """Whether a line comment starts in ``[start, end)``."""
+        return self.starts[bisect_left(self.starts, start, lo=self.next)] < end
+
     def _documented(self, doc: DocComment | None, start: int, indent: str) -> None:
-        """The doc comment above an item, with any line comment written
-        among or after its lines (before the item at ``start``)."""
+        """The doc comment above an item, each line as written, with any line
+        comment written among or after its lines (before the item at ``start``)."""
         if doc is None:
             return
-        lines = doc.lines
-        written = among = 0
-        while self.starts[self.next] < doc.end:
-            # A doc comment has no blank lines: count lines to place the comment.
-            before = self.source.count(b"\n", doc.start, self.starts[self.next]) - among
-            self._doc_lines(lines[written:before], indent)
-            self._write_comment(indent)
-            written, among = before, among + 1
-        self._doc_lines(lines[written:], indent)
+        offset = doc.start
+        for row in self.source[doc.start : doc.end].split(b"\n"):
+            line = row.strip(b" \t\r")
+            if line.startswith(b"///"):
+                self._own_line_comments(offset, indent)
+                self.out.append(f"{indent}{line.decode('utf-8')}\n")
+                self.prev = offset + len(row)
+                self.first = False
+            offset += len(row) + 1
         self.prev = doc.end
         self._own_line_comments(start, indent)
-
-    def _doc_lines(self, lines: list[str], indent: str) -> None:
-        self.out.extend(f"{indent}/// {line}".rstrip(" \t") + "\n" for line in lines)
 
     # ------------------------------------------------------------- values
 
@@ -203,81 +332,86 @@ class Layout:
         self.out.append(key)
         if not implicit(value):
             self.out.append(" ")
-            self._value(value, indent, _column_after(len(indent), key) + 1)
+            self._value(value, indent)
 
-    def _value(self, value: Value, indent: str, column: int) -> int:
-        """Write ``value`` at ``column`` of a line indented by ``indent``;
-        returns the column after it."""
+    def _value(self, value: Value, indent: str) -> None:
+        """Write ``value`` on the current line of a block indented by ``indent``."""
         if isinstance(value, Object):
+            # A dotted path's objects never get here: `InlineText.path`
+            # writes them as the path.
             if value.form is ObjectForm.ATTRIBUTES:
-                return self._attributes(value, indent, column)
-            # A PATH object only gets here when its path could not be written
-            # as one (see InlineText.path); its span is the key's, so braces
-            # are always laid out as a block.
-            block = value.form is ObjectForm.BLOCK
-            return self._container(value, value.entries, "{}", indent, column, may_inline=block)
-        if isinstance(value, Sequence):
-            return self._container(value, value.items, "()", indent, column, may_inline=True)
-        if isinstance(value, Tagged):
-            head = self.inline.tag_head(value)
-            self.out.append(head)
-            column += len(head)
-            return column if value.value is None else self._value(value.value, indent, column)
-        if isinstance(value, Heredoc):
-            return self._heredoc(value, indent)
-        text = self.inline.value(value)
-        self.out.append(text)
-        return _column_after(column, text)
+                self._attributes(value, indent)
+            else:
+                self._object(value, indent)
+        elif isinstance(value, Sequence):
+            self._sequence(value, indent)
+        elif isinstance(value, Tagged):
+            self.out.append(self.inline.tag_head(value))
+            if value.value is not None:
+                self._value(value.value, indent)
+        elif isinstance(value, Heredoc):
+            # As written; a CRLF file's line ends become LF like all others.
+            self.out.append(self.inline.token(value.start, value.end).replace("\r\n", "\n"))
+        else:
+            self.out.append(self.inline.value(value))
 
-    def _container(
-        self,
-        node: Value,
-        items: abc.Sequence[Item],
-        brackets: str,
-        indent: str,
-        column: int,
-        *,
-        may_inline: bool,
-    ) -> int:
-        """An object or sequence: inline when it was written on one line and
-        still fits, else a block with one item per line."""
+    def _object(self, node: Object, indent: str) -> None:
+        """Inline unless written with a break of its own or holding a block."""
+        entries = node.entries
+        if (
+            id(node) in self.shapes.broken
+            or any(self._deep(entry.key) or self._deep(entry.value) for entry in entries)
+            or not entries
+        ):
+            self._block(node, entries, "{}", indent)
+            return
+        out = self.out
+        out.append("{")
+        for index, entry in enumerate(entries):
+            if index:
+                out.append(", ")
+            self._entry(entry, indent)
+        out.append("}")
+
+    def _sequence(self, node: Sequence, indent: str) -> None:
+        items = node.items
+        out = self.out
+        if len(items) == 1 and not _ends_with_heredoc(items[0]):
+            item = items[0]
+            alone = not self._comments_between(node.start, item.start) and not (
+                self._comments_between(item.end, node.end)
+            )
+            if alone and (not self._deep(item) or isinstance(item, Tagged)):
+                out.append("(")
+                self._value(item, indent)
+                out.append(")")
+                return
+        if id(node) in self.shapes.broken or not items or _ends_with_heredoc(items[-1]):
+            self._block(node, items, "()", indent)
+            return
+        out.append("(")
+        for index, item in enumerate(items):
+            if index:
+                out.append(" ")
+            self._value(item, indent)
+        out.append(")")
+
+    def _block(self, node: Value, items: abc.Sequence[Item], brackets: str, indent: str) -> None:
+        """An object or sequence with one item per line."""
         out = self.out
         start, end = node.start, node.end
         if not items and self.starts[self.next] >= end:
             out.append(brackets)
-            return column + 2
-        if may_inline and self.source.find(b"\n", start, end) < 0:
-            text = self.inline.value(node)
-            if column + len(text) <= WIDTH:
-                out.append(text)
-                return column + len(text)
+            return
         out.append(brackets[0])
         after_open = self._trailing_comment(start + 1, _head(items[0]) if items else end - 1)
         out.append("\n")
         self._lines(items, indent + INDENT, after_open, end - 1)
         out.append(indent + brackets[1])
-        return len(indent) + 1
 
-    def _attributes(self, attributes: Object, indent: str, column: int) -> int:
+    def _attributes(self, attributes: Object, indent: str) -> None:
         """``k>v k>v``, always on the line of its entry."""
         for index, entry in enumerate(attributes.entries):
             key = self.inline.token(entry.key.start, entry.key.end) + ">"
-            if index:
-                key = " " + key
-            self.out.append(key)
-            column = self._value(entry.value, indent, column + len(key))
-        return column
-
-    def _heredoc(self, heredoc: Heredoc, indent: str) -> int:
-        """Re-indent a heredoc to its line: content and closing delimiter one
-        level deeper, so that the decoded text stays the same wherever the
-        entry moves. Blank content lines stay empty; lines of only spaces
-        keep them, as they are part of the text."""
-        token = self.source[heredoc.start : heredoc.end]
-        opening = token[: token.index(b"\n")].rstrip(b"\r").decode("utf-8")
-        delimiter = opening[2:].partition(",")[0]
-        inner = indent + INDENT
-        lines = heredoc.text.split("\n")[:-1]  # the text ends with "\n" or is empty
-        body = "".join(f"{inner}{line}\n" if line else "\n" for line in lines)
-        self.out.append(f"{opening}\n{body}{inner}{delimiter}")
-        return len(inner) + len(delimiter)
+            self.out.append(" " + key if index else key)
+            self._value(entry.value, indent)

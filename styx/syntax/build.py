@@ -515,12 +515,9 @@ class TreeBuilder:
                 f"did you mean `@{value.name}{_opening(extra)}`? whitespace is not allowed "
                 "between a tag and its payload"
             )
-        if (
-            isinstance(extra, Scalar)
-            and extra.kind is ScalarKind.BARE
-            and extra.text.startswith("//")
-        ):
-            notes = (f"`//` without a space before it is part of the scalar `{extra.text}`",)
+        glued = _glued_comment(atoms[1:])
+        if glued is not None:
+            notes = (f"`//` without whitespace before it is part of the scalar `{glued.text}`",)
             help = "add a space before `//` to start a comment"
         self.sink.error(
             codes.TOO_MANY_ATOMS,
@@ -575,6 +572,17 @@ def _tag_chain(token: Token, payload: Value | None) -> Tagged:
         inner = Tagged(name, tag_start, tag_start + 1 + len(name.encode("utf-8")), inner, end)
     assert isinstance(inner, Tagged)
     return inner
+
+
+def _glued_comment(atoms: list[Value]) -> Scalar | None:
+    """The first bare scalar that holds a `//` meant as a comment: one not
+    after a URL scheme's `:` (diag[diagnostic.parser.comment-whitespace])."""
+    for atom in atoms:
+        if isinstance(atom, Scalar) and atom.kind is ScalarKind.BARE:
+            at = atom.text.find("//")
+            if at == 0 or (at > 0 and atom.text[at - 1] != ":"):
+                return atom
+    return None
 
 
 def _opening(value: Value) -> str:

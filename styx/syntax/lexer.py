@@ -244,7 +244,7 @@ class _Scan:
                     continue
             elif kind == "ATTR_KEY":
                 follow = text[char_end : char_end + 1]
-                if not follow or follow in " \t\r\n,)}>":
+                if not follow or follow in " \t\r\n,)}>" or text.startswith("//", char_end):
                     sink.error(
                         codes.EXPECTED_VALUE,
                         "expected a value after `>`",

@@ -151,12 +151,20 @@ def test_comment_line_double_slash_inside_bare_key() -> None:
     assert (entry.key.text, entry.value.text) == ("a//b", "c")
 
 
-def test_comment_line_glued_to_quoted_value_is_a_third_atom() -> None:
+def test_comment_line_glued_to_bare_value_is_a_third_atom() -> None:
     # diag[diagnostic.parser.comment-whitespace]: point out the likely comment
-    found = diagnostic('x "a"//c', codes.TOO_MANY_ATOMS)
-    assert found.span == (5, 8)
-    assert any("//" in note for note in found.notes)
+    found = diagnostic("x a// c", codes.TOO_MANY_ATOMS)
+    assert found.span == (6, 7)
+    assert any("`a//`" in note for note in found.notes)
     assert "space" in (found.help or "")
+
+
+@pytest.mark.parametrize(
+    "text", ["x https://a.example b", "x a b", 'x "a//" b'], ids=["url", "plain", "quoted"]
+)
+def test_too_many_atoms_without_glued_comment_has_no_comment_note(text: str) -> None:
+    found = diagnostic(text, codes.TOO_MANY_ATOMS)
+    assert not any("//" in note for note in found.notes)
 
 
 # ----------------------------------------------------------------- comment.doc
