@@ -49,7 +49,7 @@ class InlineText:
     def tag_head(self, tagged: Tagged) -> str:
         """``@name``, with the ``/`` that chains it to an inner tag."""
         end = tagged.name_end
-        chained = self.source[end : end + 1] == b"/"
+        chained = self.source[end : end + 2] == b"/@"  # not `//`, a comment
         return self.token(tagged.start, end + 1 if chained else end)
 
     def value(self, value: Value) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from styx.diagnostic import DiagnosticSink, Label
 from styx.source import Span
-from styx.syntax import codes, literals
+from styx.syntax import codes, divergence, literals
 from styx.syntax.lexer import LexInput, Token
 from styx.syntax.paths import PathTracker, key_identity, key_label
 from styx.syntax.tree import (
@@ -134,6 +134,7 @@ class TreeBuilder:
                 literals.raw_body(item.value), ScalarKind.RAW, item.start_pos, item.end_pos
             )
         if kind == "HEREDOC":
+            divergence.heredoc_crlf(self.sink, item.value, item.start_pos)
             text, lang = literals.heredoc(item.value, item.start_pos, self.sink)
             return Heredoc(text, item.start_pos, item.end_pos, lang)
         return self._malformed(item)
@@ -184,7 +185,9 @@ class TreeBuilder:
         return Scalar(item.value, ScalarKind.BARE, *span)
 
     def tagged(self, children: list[Any]) -> Value:
-        return _tag_chain(children[0], children[1])
+        tag, payload = children
+        divergence.tag_before_quote(self.sink, tag.value, tag.start_pos, tag.end_pos, payload)
+        return _tag_chain(tag, payload)
 
     def attr(self, children: list[Any]) -> _Attr:
         key, value = children
@@ -352,6 +355,7 @@ class TreeBuilder:
         source = self.source
         text = source.text
         size = len(text) if text.isascii() else len(text.encode("utf-8"))
+        divergence.byte_order_mark(self.sink, text)
         group = next((item for item in children if type(item) is _Entries), None)
         if group is None:
             return Document(text, Object([], 0, size), source.comments)
@@ -418,6 +422,7 @@ class TreeBuilder:
     def _segments(self, pieces: list[Scalar]) -> list[_Segment] | None:
         """The segments of a dotted key written as one bare scalar or as
         touching pieces (``"a.b".c``); None, reported, when one is empty."""
+        divergence.quoted_path_segment(self.sink, pieces)
         segments: list[_Segment] = []
         last = len(pieces) - 1
         for index, piece in enumerate(pieces):

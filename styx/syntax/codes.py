@@ -29,5 +29,11 @@ ATTRIBUTE_IN_SEQUENCE = "styx::attribute-in-sequence"  # diag[diagnostic.parser.
 EXPECTED_VALUE = "styx::expected-value"  # parser[attr.syntax]
 ADJACENT_TAGS = "styx::adjacent-tags"  # parser[tag.chain]
 INVALID_ENCODING = "styx::invalid-encoding"
+# Warnings: valid text that the reference parser reads as another document
+# (styx/syntax/divergence.py, docs/spec-decisions.md).
+TAG_NAME_BEFORE_QUOTE = "styx::tag-name-before-quote"  # parser[tag.syntax], decision 8
+QUOTED_PATH_SEGMENT = "styx::quoted-path-segment"  # parser[entry.path], decision 20
+HEREDOC_CRLF = "styx::heredoc-crlf"  # parser[scalar.heredoc.syntax], decision 12
+BYTE_ORDER_MARK = "styx::byte-order-mark"  # decision 21
 
 ALL = tuple(value for name, value in sorted(globals().items()) if name.isupper() and name != "ALL")

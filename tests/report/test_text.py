@@ -80,6 +80,10 @@ PARSER_CASES: dict[str, str] = {
     codes.ATTRIBUTE_IN_SEQUENCE: "list (a>1 b>2)\n",
     codes.EXPECTED_VALUE: "server host> port>8080\n",
     codes.ADJACENT_TAGS: "x @a@b\n",
+    codes.TAG_NAME_BEFORE_QUOTE: 'paint @color"red"\n',
+    codes.QUOTED_PATH_SEGMENT: '"example.com".port 443\n',
+    codes.HEREDOC_CRLF: "script <<SH\r\n  echo hi\r\n  SH\r\n",
+    codes.BYTE_ORDER_MARK: "\ufeffname x\n",
 }
 
 # Real diagnostics whose layout is worth pinning down, by snapshot name.

@@ -693,7 +693,18 @@ GENERATED = settings(
 def test_generated_document_parses_to_its_tree(doc: GDocument) -> None:
     text = render(doc).text
     result = parse_lenient(text)
-    assert result.diagnostics == [], (text, result.diagnostics)
+    # Only the warnings that say how the reference parser reads this text.
+    divergences = {
+        codes.TAG_NAME_BEFORE_QUOTE,
+        codes.QUOTED_PATH_SEGMENT,
+        codes.HEREDOC_CRLF,
+        codes.BYTE_ORDER_MARK,
+    }
+    assert [d for d in result.diagnostics if d.code not in divergences] == [], (
+        text,
+        result.diagnostics,
+    )
+    assert not any(d.is_error for d in result.diagnostics)
     parsed = parse(text)
     assert shape(parsed) == expected_shape(doc), text
     assert parsed.explicit_root == (doc.form == "explicit")
