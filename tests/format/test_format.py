@@ -462,12 +462,21 @@ def heredocs(draw: st.DrawFn) -> Drawn:
     return f"<<EOF{lang}\n{body}{' ' * closing}EOF", True
 
 
+#: Last characters of an item that no bare scalar can continue: a comment may
+#: touch them (`"v"// c`, `}// c`), as after a comma (`,// c`).
+GLUE_AFTER = ('"', "}", ")", "#")
+
+
 @st.composite
-def separators(draw: st.DrawFn, after_heredoc: bool, *, inline: list[str]) -> str:
+def separators(draw: st.DrawFn, after_heredoc: bool, *, inline: list[str], after: str = "") -> str:
     """What may stand between two items; only line breaks after a heredoc."""
     comment = draw(LINE_COMMENT)
     breaks = ["\n", "\n\n", "\n\n\n", f"\n{comment}\n", f"\n\n  {comment}\n\n"]
     choices = breaks if after_heredoc else [*breaks, *inline, f"  {comment}\n"]
+    if not after_heredoc and "," in "".join(inline):
+        choices.append(f",{comment}\n")
+    if not after_heredoc and after.endswith(GLUE_AFTER):
+        choices.append(f"{comment}\n")
     return draw(st.sampled_from(choices)) + " " * draw(st.integers(0, 3))
 
 
@@ -501,11 +510,13 @@ def values(depth: int, *, heredoc: bool = True) -> st.SearchStrategy[Drawn]:
 @st.composite
 def sequences(draw: st.DrawFn, depth: int) -> Drawn:
     items = draw(st.lists(values(depth), max_size=4))
-    opening = draw(st.sampled_from(["", " ", "\n  ", f" {draw(LINE_COMMENT)}\n"]))
+    comment = draw(LINE_COMMENT)
+    opening = draw(st.sampled_from(["", " ", "\n  ", f" {comment}\n", f"{comment}\n"]))
     text = "(" + opening
     for index, (item, _) in enumerate(items):
         if index:
-            text += draw(separators(items[index - 1][1], inline=[" ", "  "]))
+            previous = items[index - 1]
+            text += draw(separators(previous[1], inline=[" ", "  "], after=previous[0]))
         text += item
     ends_heredoc = bool(items) and items[-1][1]
     closing = ["\n", "\n\n"] if ends_heredoc else ["", " ", "\n", f" {draw(LINE_COMMENT)}\n"]
@@ -541,12 +552,14 @@ def bodies(draw: st.DrawFn, depth: int, *, braced: bool) -> str:
     """The entries of an object (or of the document, unbraced)."""
     names = draw(st.lists(NAME, max_size=4, unique=True))
     opening = ["", "\n", "\n\n"] if not braced else ["", " ", "\n", f" {draw(LINE_COMMENT)}\n"]
+    if braced:
+        opening.append(f"{draw(LINE_COMMENT)}\n")  # touching the `{`
     opening.append(f"{draw(LINE_COMMENT)}\n" if not braced else f"\n  {draw(LINE_COMMENT)}\n")
     text = draw(st.sampled_from(opening))
     heredoc = False
     for index, name in enumerate(names):
         if index:
-            text += draw(separators(heredoc, inline=[", ", ",", " , "]))
+            text += draw(separators(heredoc, inline=[", ", ",", " , "], after=text))
         if draw(st.booleans()):
             docs = draw(st.lists(st.one_of(DOC_LINE, DOC_LINE, LINE_COMMENT), min_size=1))
             docs.append(draw(DOC_LINE))  # a doc block ends with a doc line before its entry
