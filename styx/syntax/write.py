@@ -18,8 +18,8 @@ _ESCAPES = {
 }
 
 #: What a bare scalar can be (parser[scalar.bare.chars]), less the texts that
-#: would read as something else: ``<<`` opens a heredoc and ``//`` after
-#: whitespace a comment.
+#: would read as something else: ``<<`` opens a heredoc and ``//`` where a
+#: token starts a comment.
 _BARE = re.compile(r'(?!<<|//)[^\s{}(),"=@>][^\s{}(),">]*')
 
 
