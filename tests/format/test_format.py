@@ -136,6 +136,11 @@ server {
         "/// a\na 1\n\nb 2\n/// c\nc 3\n",
     ),
     Case(
+        "comments among doc lines after a block entry stay with them (decision F8)",
+        "a {\n  x 1\n}\n/// one\n// aside\n/// two\n// c\nb 1\n",
+        "a {\n    x 1\n}\n\n/// one\n// aside\n/// two\n// c\nb 1\n",
+    ),
+    Case(
         "a documented block entry gets no blank line before its doc comment",
         "a 1\n/// b\nb {\n  x 1\n}\n",
         "a 1\n/// b\nb {\n    x 1\n}\n",
