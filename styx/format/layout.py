@@ -113,65 +113,85 @@ def _is_schema_declaration(entry: Entry) -> bool:
     return type(key) is Tagged and key.name == "schema"
 
 
+_CONTAINERS = (Object, Sequence, Tagged)
+
+
 class _Shapes:
     """How the containers of one document were written, found in one pass.
 
     ``broken``: objects and sequences written with a line break between
     their own items or brackets (a comment or doc comment always ends its
     line, so it counts too). ``deep``: nodes that hold a broken brace object
-    at any depth, themselves included. Both hold ``id()`` of nodes.
+    at any depth, themselves included. ``tangled``: nodes that hold any
+    broken container, themselves included; the others are written on one
+    line by `InlineText` in one go. All hold ``id()`` of nodes.
     """
 
     def __init__(self, document: Document, source: bytes) -> None:
         self.source = source
         self.broken: set[int] = set()
         self.deep: set[int] = set()
-        # Post-order without recursion: a node is finished after its children.
-        stack: list[tuple[Value, bool]] = [(document.root, False)]
+        self.tangled: set[int] = set()
+        # Containers in pre-order with their parent's index; walked backwards,
+        # every node comes after its children, without recursion.
+        nodes: list[Value] = []
+        parents: list[int] = []
+        stack: list[tuple[Value, int]] = [(document.root, -1)]
         while stack:
-            node, done = stack.pop()
-            children = self._children(node)
-            if not done:
-                stack.append((node, True))
-                stack.extend((child, False) for child in children)
-                continue
-            if isinstance(node, Object) and node.form is ObjectForm.BLOCK:
-                heads = [entry.key.start for entry in node.entries]
-                tails = [_tail(entry) for entry in node.entries]
-                if self._breaks(node, heads, tails):
-                    self.broken.add(id(node))
-                    self.deep.add(id(node))
-            elif isinstance(node, Sequence):
-                starts = [item.start for item in node.items]
-                ends = [item.end for item in node.items]
-                if self._breaks(node, starts, ends):
-                    self.broken.add(id(node))
-            if id(node) not in self.deep and any(id(child) in self.deep for child in children):
+            node, parent = stack.pop()
+            index = len(nodes)
+            nodes.append(node)
+            parents.append(parent)
+            if type(node) is Object:
+                for entry in node.entries:
+                    if isinstance(entry.key, _CONTAINERS):
+                        stack.append((entry.key, index))
+                    if isinstance(entry.value, _CONTAINERS):
+                        stack.append((entry.value, index))
+            elif type(node) is Sequence:
+                stack.extend((item, index) for item in node.items if isinstance(item, _CONTAINERS))
+            elif isinstance(node, Tagged) and isinstance(node.value, _CONTAINERS):
+                stack.append((node.value, index))
+        deep = [False] * len(nodes)
+        tangled = [False] * len(nodes)
+        broken = self.broken
+        for index in range(len(nodes) - 1, -1, -1):
+            node = nodes[index]
+            written = (type(node) is Object and node.form is ObjectForm.BLOCK) or (
+                type(node) is Sequence
+            )
+            if written and self._breaks(node):  # type: ignore[arg-type]
+                broken.add(id(node))
+                deep[index] = type(node) is Object
+                tangled[index] = True
+            parent = parents[index]
+            if deep[index]:
                 self.deep.add(id(node))
+                if parent >= 0:
+                    deep[parent] = True
+            if tangled[index]:
+                self.tangled.add(id(node))
+                if parent >= 0:
+                    tangled[parent] = True
 
-    @staticmethod
-    def _children(node: Value) -> list[Value]:
-        if isinstance(node, Object):
-            found: list[Value] = []
-            for entry in node.entries:
-                found.append(entry.key)
-                found.append(entry.value)
-            return found
-        if isinstance(node, Sequence):
-            return node.items
-        if isinstance(node, Tagged) and node.value is not None:
-            return [node.value]
-        return []
-
-    def _breaks(self, node: Value, heads: list[int], tails: list[int]) -> bool:
+    def _breaks(self, node: Object | Sequence) -> bool:
         """Whether a line break lies between the node's brackets and items."""
         find = self.source.find
-        gap_start = node.start + 1
-        for head, tail in zip(heads, tails, strict=True):
-            if find(b"\n", gap_start, head) >= 0:
+        start, end = node.start + 1, node.end - 1
+        if find(b"\n", start, end) < 0:
+            return False
+        if type(node) is Sequence:
+            for item in node.items:
+                if find(b"\n", start, item.start) >= 0:
+                    return True
+                start = item.end
+            return find(b"\n", start, end) >= 0
+        assert isinstance(node, Object)
+        for entry in node.entries:
+            if find(b"\n", start, entry.key.start) >= 0:
                 return True
-            gap_start = tail
-        return find(b"\n", gap_start, node.end - 1) >= 0
+            start = _tail(entry)
+        return find(b"\n", start, end) >= 0
 
 
 class Layout:
@@ -357,6 +377,9 @@ class Layout:
 
     def _object(self, node: Object, indent: str) -> None:
         """Inline unless written with a break of its own or holding a block."""
+        if id(node) not in self.shapes.tangled:
+            self.out.append(self.inline.value(node))
+            return
         entries = node.entries
         if (
             id(node) in self.shapes.broken
@@ -376,6 +399,9 @@ class Layout:
     def _sequence(self, node: Sequence, indent: str) -> None:
         items = node.items
         out = self.out
+        if id(node) not in self.shapes.tangled:
+            out.append(self.inline.value(node))
+            return
         if len(items) == 1 and not _ends_with_heredoc(items[0]):
             item = items[0]
             alone = not self._comments_between(node.start, item.start) and not (
