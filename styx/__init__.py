@@ -1,9 +1,21 @@
 """Styx for Python: parse, validate, format and convert Styx documents.
 
 >>> import styx
+>>> styx.loads("server host>localhost port>8080")
+{'server': {'host': 'localhost', 'port': '8080'}}
+>>> print(styx.dumps({"server": {"host": "localhost", "port": 8080}}), end="")
+server {
+    host localhost
+    port 8080
+}
 >>> doc = styx.parse("server host>localhost port>8080")
 >>> doc.get("server").get("port").text
 '8080'
+
+`loads`/`load`/`dumps`/`dump` have the shapes of `json` and `tomllib`;
+`edit` changes a document in place and keeps everything else byte for byte.
+`Tagged` is the plain-data form of a tag (``Tagged("ok")``); the tree node
+of a parsed tag is `styx.syntax.Tagged`.
 """
 
 from styx.diagnostic import Diagnostic, Label, Severity
@@ -18,7 +30,6 @@ from styx.syntax import (
     Sequence,
     StyxSyntaxError,
     Tag,
-    Tagged,
     Unit,
     Value,
     parse,
@@ -29,7 +40,13 @@ from styx.syntax import (
 #: Loaded on first use: schemas pull in the regex engine and more, which
 #: `styx tree` and `styx fmt` never need.
 _LAZY = {
-    "load": "styx.schema.loader",
+    "loads": "styx.loading",
+    "load": "styx.loading",
+    "dumps": "styx.dumping",
+    "dump": "styx.dumping",
+    "edit": "styx.edit",
+    "EditedDocument": "styx.edit",
+    "Tagged": "styx.convert.data",
     "StyxValidationError": "styx.schema.loader",
     "schema_for": "styx.schema.typed",
     "load_schema": "styx.schema.load",
@@ -50,6 +67,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Diagnostic",
     "Document",
+    "EditedDocument",
     "Entry",
     "Label",
     "LineIndex",
@@ -67,8 +85,12 @@ __all__ = [
     "Tagged",
     "Unit",
     "Value",
+    "dump",
+    "dumps",
+    "edit",
     "load",
     "load_schema",
+    "loads",
     "parse",
     "parse_file",
     "parse_lenient",
