@@ -44,7 +44,14 @@ from styx.syntax.merge import merged_entries
 from styx.syntax.parser import parse
 from styx.syntax.tree import Document, Entry, Object, ObjectForm, Sequence, Unit, Value
 
-__all__ = ["EditError", "EditedDocument", "ObjectView", "SequenceView", "edit"]
+__all__ = [
+    "EditError",
+    "EditedDocument",
+    "ObjectView",
+    "SequenceView",
+    "edit",
+    "path_segments",
+]
 
 Key = str | None | Tagged
 Segment = str | None | Tagged | int
@@ -162,7 +169,7 @@ class EditedDocument:
     # ---- paths
     def at(self, path: str) -> Any:
         """The value at a path such as ``server.ports[0]`` (see `styx.syntax.keypath`)."""
-        segments = _segments(path)
+        segments = path_segments(path)
         target: Any = self
         for segment in segments:
             target = target[segment]
@@ -170,7 +177,7 @@ class EditedDocument:
 
     def set_at(self, path: str, value: Any) -> None:
         """Set the value at a path; missing objects on the way are created."""
-        segments = _segments(path)
+        segments = path_segments(path)
         target: Any = self
         for segment in segments[:-1]:
             if not isinstance(segment, int) and segment not in target:
@@ -178,8 +185,21 @@ class EditedDocument:
             target = target[segment]
         target[segments[-1]] = value
 
+    def text_at(self, path: str) -> str:
+        """The text of the value at ``path`` as the document writes it (an
+        object spread over several dotted paths is written whole)."""
+        segments = tuple(path_segments(path))
+        kind, found = self._walk(segments)
+        if kind == "object":
+            if len(found) > 1 or found[0].anchor is not None:
+                from styx.dumping import dumps
+
+                return dumps({"k": ObjectView(self, segments).unwrap()})[2:-1]
+            found = found[0].obj
+        return self._source[found.start : found.end].decode("utf-8")
+
     def delete_at(self, path: str) -> None:
-        segments = _segments(path)
+        segments = path_segments(path)
         target: Any = self
         for segment in segments[:-1]:
             target = target[segment]
@@ -284,7 +304,8 @@ class EditedDocument:
         return b"\t" if b"\t" in indent else b"    "
 
 
-def _segments(path: str) -> list[Segment]:
+def path_segments(path: str) -> list[Segment]:
+    """A path such as ``server.ports[0]`` as keys and indices (tag keys as `Tagged`)."""
     out: list[Segment] = []
     for segment in keypath.parse_path(path):
         if isinstance(segment, tuple):
