@@ -18,6 +18,8 @@ server {
 of a parsed tag is `styx.syntax.Tagged`.
 """
 
+from typing import TYPE_CHECKING
+
 from styx.diagnostic import Diagnostic, Label, Severity
 from styx.source import LineIndex, Span
 from styx.syntax import (
@@ -36,6 +38,20 @@ from styx.syntax import (
     parse_file,
     parse_lenient,
 )
+
+if TYPE_CHECKING:  # the lazy names below, for type checkers
+    from styx.convert.data import Tagged as Tagged
+    from styx.dumping import dump as dump
+    from styx.dumping import dumps as dumps
+    from styx.editing import EditedDocument as EditedDocument
+    from styx.editing import edit as edit
+    from styx.loading import load as load
+    from styx.loading import loads as loads
+    from styx.schema.load import SchemaError as SchemaError
+    from styx.schema.load import load_schema as load_schema
+    from styx.schema.loader import StyxValidationError as StyxValidationError
+    from styx.schema.typed import schema_for as schema_for
+    from styx.schema.validate import validate as validate
 
 #: Loaded on first use: schemas pull in the regex engine and more, which
 #: `styx tree` and `styx fmt` never need.

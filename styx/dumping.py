@@ -250,7 +250,18 @@ class _Writer:
                 yield "\n"
             yield from self.entries(_fields(root))
         elif isinstance(root, Mapping):
-            yield from self.entries((k, v, None, None) for k, v in root.items())
+            directive = root.get(_SCHEMA_KEY, _DONE) if _SCHEMA_KEY in root else _DONE
+            if isinstance(directive, Mapping) and all(map(_one_line_atom, directive.values())):
+                # The @schema directive on one line and apart, as documents write it.
+                inline = ", ".join(
+                    f"{_key(k)} {scalar_text(_atom_text(v) or '') if v is not None else '@'}"
+                    for k, v in directive.items()
+                )
+                yield f"@schema {{{inline}}}\n\n"
+            elif directive is not _DONE:
+                yield from self.entries([(_SCHEMA_KEY, directive, None, None)])
+            rest = ((k, v, None, None) for k, v in root.items() if k != _SCHEMA_KEY)
+            yield from self.entries(rest)
         else:
             raise TypeError(
                 f"a Styx document is an object: dumps takes a dict or a dataclass, "
@@ -340,6 +351,13 @@ class _Writer:
             raise TypeError(f"a tag's payload cannot be {type(payload).__name__}")
 
 
+def _one_line_atom(value: Any) -> bool:
+    if value is None:
+        return True
+    text = None if isinstance(value, enum.Enum) else _atom_text(value)
+    return text is not None and "\n" not in text
+
+
 def _flat(item: Any) -> bool:
     """Whether an item is written on one line (a sequence of such stays inline)."""
     while isinstance(item, Tagged):
@@ -358,6 +376,7 @@ class _Leave:
 
 
 _DONE: Any = object()
+_SCHEMA_KEY = Tagged("schema")
 
 
 def _dict_value_type(tp: object) -> object:
