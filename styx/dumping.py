@@ -41,7 +41,7 @@ import os
 import re
 import typing
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -298,7 +298,7 @@ class _Writer:
         elif isinstance(value, Mapping):
             value_type = _dict_value_type(tp)
             yield from self.block(value, ((k, v, value_type, None) for k, v in value.items()))
-        elif isinstance(value, list | tuple):
+        elif isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
             yield from self.sequence(value, _item_types(tp, len(value)))
         else:
             text = _atom_text(value)
@@ -345,7 +345,7 @@ class _Writer:
         text = None if isinstance(payload, enum.Enum) else _atom_text(payload)
         if text is not None:
             yield scalar_text(text, delimited=True)
-        elif isinstance(payload, Mapping | list | tuple) or dataclasses.is_dataclass(payload):
+        elif isinstance(payload, Mapping | Sequence) or dataclasses.is_dataclass(payload):
             yield (payload, None)
         else:
             raise TypeError(f"a tag's payload cannot be {type(payload).__name__}")

@@ -41,7 +41,7 @@ from typing import Any, overload
 from styx.convert.data import Tagged, key_data, to_data
 from styx.syntax import keypath
 from styx.syntax.merge import merged_entries
-from styx.syntax.parser import parse
+from styx.syntax.parser import StyxSyntaxError, parse
 from styx.syntax.tree import Document, Entry, Object, ObjectForm, Sequence, Unit, Value
 
 __all__ = [
@@ -106,202 +106,6 @@ def _render(value: Any, indent: bytes, inline: bool) -> bytes:
     text = format_source(raw)[2:-1]
     lines = text.encode("utf-8").split(b"\n")
     return b"\n".join([lines[0], *(indent + line if line else line for line in lines[1:])])
-
-
-class EditedDocument:
-    """A document being edited; ``str(doc)`` is its current text."""
-
-    def __init__(self, text: str, *, filename: str | None = None) -> None:
-        self.filename = filename
-        self._source = text.encode("utf-8")
-        self._document = parse(text, filename=filename)
-        self._root = ObjectView(self, ())
-        #: path -> (canonical text of the value first there, its original bytes)
-        self._original: dict[Path, tuple[bytes, bytes]] = {}
-
-    # ---- the root object's mapping interface, delegated
-    def __getitem__(self, key: Key) -> Any:
-        return self._root[key]
-
-    def __setitem__(self, key: Key, value: Any) -> None:
-        self._root[key] = value
-
-    def __delitem__(self, key: Key) -> None:
-        del self._root[key]
-
-    def __iter__(self) -> Iterator[Key]:
-        return iter(self._root)
-
-    def __len__(self) -> int:
-        return len(self._root)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._root
-
-    def get(self, key: Key, default: Any = None) -> Any:
-        return self._root.get(key, default)
-
-    def setdefault(self, key: Key, default: Any = None) -> Any:
-        return self._root.setdefault(key, default)
-
-    def keys(self) -> Any:
-        return self._root.keys()
-
-    def items(self) -> Any:
-        return self._root.items()
-
-    def unwrap(self) -> dict[Any, Any]:
-        """The whole document as plain data (as `styx.loads` gives it)."""
-        result: dict[Any, Any] = to_data(self._document)
-        return result
-
-    def __str__(self) -> str:
-        return self._source.decode("utf-8")
-
-    def __repr__(self) -> str:
-        return f"EditedDocument({str(self)!r})"
-
-    @property
-    def document(self) -> Document:
-        """The parsed tree of the current text."""
-        return self._document
-
-    # ---- paths
-    def at(self, path: str) -> Any:
-        """The value at a path such as ``server.ports[0]`` (see `styx.syntax.keypath`)."""
-        segments = path_segments(path)
-        target: Any = self
-        for segment in segments:
-            target = target[segment]
-        return target
-
-    def set_at(self, path: str, value: Any) -> None:
-        """Set the value at a path; missing objects on the way are created."""
-        segments = path_segments(path)
-        target: Any = self
-        for segment in segments[:-1]:
-            if not isinstance(segment, int) and segment not in target:
-                target[segment] = {}
-            target = target[segment]
-        target[segments[-1]] = value
-
-    def text_at(self, path: str) -> str:
-        """The text of the value at ``path`` as the document writes it (an
-        object spread over several dotted paths is written whole)."""
-        segments = tuple(path_segments(path))
-        kind, found = self._walk(segments)
-        if kind == "object":
-            if len(found) > 1 or found[0].anchor is not None:
-                from styx.dumping import dumps
-
-                return dumps({"k": ObjectView(self, segments).unwrap()})[2:-1]
-            found = found[0].obj
-        return self._source[found.start : found.end].decode("utf-8")
-
-    def delete_at(self, path: str) -> None:
-        segments = path_segments(path)
-        target: Any = self
-        for segment in segments[:-1]:
-            target = target[segment]
-        del target[segments[-1]]
-
-    # ---- locating
-    def _walk(self, path: Path) -> tuple[str, Any]:
-        """Follow ``path``: ("object", [nodes]), ("sequence", Sequence) or
-        ("value", Value). Raises KeyError, IndexError or TypeError."""
-        kind = "object"
-        found: Any = [_Node(self._document.root, None)]
-        for segment in path:
-            if kind == "object":
-                matches = _matches(found, segment)
-                if not matches:
-                    raise KeyError(segment)
-                values = [entry.value for _, entry in matches]
-                if all(type(v) is Object for v in values):
-                    found = [_child(node, entry) for node, entry in matches]
-                elif isinstance(values[-1], Sequence):
-                    kind, found = "sequence", values[-1]
-                else:
-                    kind, found = "value", values[-1]
-            elif kind == "sequence":
-                if not isinstance(segment, int):
-                    raise TypeError(f"a sequence is indexed by int, not {segment!r}")
-                item = found.items[segment]
-                if type(item) is Object:
-                    kind, found = "object", [_Node(item, None)]
-                elif isinstance(item, Sequence):
-                    found = item
-                else:
-                    kind, found = "value", item
-            else:
-                raise KeyError(segment)
-        return kind, found
-
-    def _view(self, path: Path) -> Any:
-        kind, found = self._walk(path)
-        if kind == "object":
-            return ObjectView(self, path)
-        if kind == "sequence":
-            return SequenceView(self, path)
-        return to_data(found)
-
-    # ---- writing
-    def _apply(self, splices: list[_Splice]) -> None:
-        source = self._source
-        for splice in sorted(splices, key=lambda s: s.start, reverse=True):
-            source = source[: splice.start] + splice.text + source[splice.end :]
-        text = source.decode("utf-8")
-        try:
-            document = parse(text, filename=self.filename)
-        except Exception as error:  # the edit is refused; the document is unchanged
-            raise EditError(f"this edit would not give a valid document: {error}") from None
-        self._source, self._document = source, document
-
-    def _forget(self, path: Path, *, below_only: bool = False) -> None:
-        size = len(path)
-        for known in list(self._original):
-            if known[:size] == path and (len(known) > size or not below_only):
-                del self._original[known]
-
-    def _value_text(self, path: Path, old: Value, value: Any, indent: bytes, inline: bool) -> bytes:
-        """The text for ``value`` replacing ``old`` at ``path``: the text the
-        place had when the document was opened, or has now, when ``value``
-        is that same value; else the value newly written."""
-        canonical = _render(value, b"", True)
-        current = self._source[old.start : old.end]
-        current_canonical = _render(to_data(old), b"", True)
-        first = self._original.setdefault(path, (current_canonical, current))
-        if canonical == first[0]:
-            return first[1]
-        if canonical == current_canonical:
-            return current
-        self._forget(path, below_only=True)
-        return _render(value, indent, inline)
-
-    def _line_start(self, offset: int) -> int:
-        return self._source.rfind(b"\n", 0, offset) + 1
-
-    def _line_end(self, offset: int) -> int:
-        end = self._source.find(b"\n", offset)
-        return len(self._source) if end < 0 else end
-
-    def _indent(self, offset: int) -> bytes:
-        start = self._line_start(offset)
-        line = self._source[start:offset]
-        return line[: len(line) - len(line.lstrip(b" \t"))]
-
-    def _one_line(self, value: Value) -> bool:
-        return b"\n" not in self._source[value.start : value.end]
-
-    def _alone(self, start: int, end: int) -> bool:
-        """Whether [start, end) stands on lines of its own (trailing
-        whitespace and a comment after it allowed)."""
-        before = self._source[self._line_start(start) : start]
-        after = self._source[end : self._line_end(end)].strip()
-        return not before.strip() and (not after or after.startswith(b"//"))
-
-    def _step(self, indent: bytes) -> bytes:
-        return b"\t" if b"\t" in indent else b"    "
 
 
 def path_segments(path: str) -> list[Segment]:
@@ -495,6 +299,171 @@ class ObjectView(MutableMapping[Any, Any]):
         if before is not None:
             return _Splice(max(_tail(before.value), before.key.end), end, b"")
         return _Splice(head, end, b"")
+
+
+class EditedDocument(ObjectView):
+    """A document being edited: its root object, and ``str(doc)`` its current text."""
+
+    def __init__(self, text: str, *, filename: str | None = None) -> None:
+        super().__init__(self, ())
+        self.filename = filename
+        self._source = text.encode("utf-8")
+        self._document = parse(text, filename=filename)
+        #: path -> (canonical text of the value first there, its original bytes)
+        self._original: dict[Path, tuple[bytes, bytes]] = {}
+
+    def unwrap(self) -> dict[Any, Any]:
+        """The whole document as plain data (as `styx.loads` gives it)."""
+        result: dict[Any, Any] = to_data(self._document)
+        return result
+
+    def __str__(self) -> str:
+        return self._source.decode("utf-8")
+
+    def __repr__(self) -> str:
+        return f"EditedDocument({str(self)!r})"
+
+    @property
+    def document(self) -> Document:
+        """The parsed tree of the current text."""
+        return self._document
+
+    # ---- paths
+    def at(self, path: str) -> Any:
+        """The value at a path such as ``server.ports[0]`` (see `styx.syntax.keypath`)."""
+        segments = path_segments(path)
+        target: Any = self
+        for segment in segments:
+            target = target[segment]
+        return target
+
+    def set_at(self, path: str, value: Any) -> None:
+        """Set the value at a path; missing objects on the way are created."""
+        segments = path_segments(path)
+        target: Any = self
+        for segment in segments[:-1]:
+            if not isinstance(segment, int) and segment not in target:
+                target[segment] = {}
+            target = target[segment]
+        target[segments[-1]] = value
+
+    def text_at(self, path: str) -> str:
+        """The text of the value at ``path`` as the document writes it (an
+        object spread over several dotted paths is written whole)."""
+        segments = tuple(path_segments(path))
+        kind, found = self._walk(segments)
+        if kind == "object":
+            if len(found) > 1 or found[0].anchor is not None:
+                from styx.dumping import dumps
+
+                return dumps({"k": ObjectView(self, segments).unwrap()})[2:-1]
+            found = found[0].obj
+        return self._source[found.start : found.end].decode("utf-8")
+
+    def delete_at(self, path: str) -> None:
+        segments = path_segments(path)
+        target: Any = self
+        for segment in segments[:-1]:
+            target = target[segment]
+        del target[segments[-1]]
+
+    # ---- locating
+    def _walk(self, path: Path) -> tuple[str, Any]:
+        """Follow ``path``: ("object", [nodes]), ("sequence", Sequence) or
+        ("value", Value). Raises KeyError, IndexError or TypeError."""
+        kind = "object"
+        found: Any = [_Node(self._document.root, None)]
+        for segment in path:
+            if kind == "object":
+                matches = _matches(found, segment)
+                if not matches:
+                    raise KeyError(segment)
+                values = [entry.value for _, entry in matches]
+                if all(type(v) is Object for v in values):
+                    found = [_child(node, entry) for node, entry in matches]
+                elif isinstance(values[-1], Sequence):
+                    kind, found = "sequence", values[-1]
+                else:
+                    kind, found = "value", values[-1]
+            elif kind == "sequence":
+                if not isinstance(segment, int):
+                    raise TypeError(f"a sequence is indexed by int, not {segment!r}")
+                item = found.items[segment]
+                if type(item) is Object:
+                    kind, found = "object", [_Node(item, None)]
+                elif isinstance(item, Sequence):
+                    found = item
+                else:
+                    kind, found = "value", item
+            else:
+                raise KeyError(segment)
+        return kind, found
+
+    def _view(self, path: Path) -> Any:
+        kind, found = self._walk(path)
+        if kind == "object":
+            return ObjectView(self, path)
+        if kind == "sequence":
+            return SequenceView(self, path)
+        return to_data(found)
+
+    # ---- writing
+    def _apply(self, splices: list[_Splice]) -> None:
+        source = self._source
+        for splice in sorted(splices, key=lambda s: s.start, reverse=True):
+            source = source[: splice.start] + splice.text + source[splice.end :]
+        text = source.decode("utf-8")
+        try:
+            document = parse(text, filename=self.filename)
+        except StyxSyntaxError as error:  # the edit is refused; the document is unchanged
+            raise EditError(f"this edit would not give a valid document: {error}") from None
+        self._source, self._document = source, document
+
+    def _forget(self, path: Path, *, below_only: bool = False) -> None:
+        size = len(path)
+        for known in list(self._original):
+            if known[:size] == path and (len(known) > size or not below_only):
+                del self._original[known]
+
+    def _value_text(self, path: Path, old: Value, value: Any, indent: bytes, inline: bool) -> bytes:
+        """The text for ``value`` replacing ``old`` at ``path``: the text the
+        place had when the document was opened, or has now, when ``value``
+        is that same value; else the value newly written."""
+        canonical = _render(value, b"", True)
+        current = self._source[old.start : old.end]
+        current_canonical = _render(to_data(old), b"", True)
+        first = self._original.setdefault(path, (current_canonical, current))
+        if canonical == first[0]:
+            return first[1]
+        if canonical == current_canonical:
+            return current
+        self._forget(path, below_only=True)
+        return _render(value, indent, inline)
+
+    def _line_start(self, offset: int) -> int:
+        return self._source.rfind(b"\n", 0, offset) + 1
+
+    def _line_end(self, offset: int) -> int:
+        end = self._source.find(b"\n", offset)
+        return len(self._source) if end < 0 else end
+
+    def _indent(self, offset: int) -> bytes:
+        start = self._line_start(offset)
+        line = self._source[start:offset]
+        return line[: len(line) - len(line.lstrip(b" \t"))]
+
+    def _one_line(self, value: Value) -> bool:
+        return b"\n" not in self._source[value.start : value.end]
+
+    def _alone(self, start: int, end: int) -> bool:
+        """Whether [start, end) stands on lines of its own (trailing
+        whitespace and a comment after it allowed)."""
+        before = self._source[self._line_start(start) : start]
+        after = self._source[end : self._line_end(end)].strip()
+        return not before.strip() and (not after or after.startswith(b"//"))
+
+    def _step(self, indent: bytes) -> bytes:
+        return b"\t" if b"\t" in indent else b"    "
 
 
 class SequenceView(MutableSequence[Any]):

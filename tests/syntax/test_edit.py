@@ -76,7 +76,7 @@ CORPUS_FILES = _valid_corpus()
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_scalar_of_the_corpus_set_and_back_leaves_the_text_unchanged(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    places = list(_scalar_places(styx.edit(text)._root))
+    places = list(_scalar_places(styx.edit(text)))
     for where, original in places:
         doc = styx.edit(text)
         container = _resolve(doc, where)
@@ -100,7 +100,7 @@ def test_every_scalar_of_the_corpus_set_and_back_leaves_the_text_unchanged(path:
 def test_the_corpus_test_covers_many_scalars() -> None:
     if not CORPUS_FILES:
         pytest.skip("compliance corpus not found")
-    total = sum(len(list(_scalar_places(styx.edit(p.read_text())._root))) for p in CORPUS_FILES)
+    total = sum(len(list(_scalar_places(styx.edit(p.read_text())))) for p in CORPUS_FILES)
     assert total > 150
 
 
@@ -268,3 +268,21 @@ def test_any_value_set_anywhere_reads_back(key: str, value: Any) -> None:
     others.pop(key, None)
     assert {k: v for k, v in data.items() if k != key} == others
     assert str(doc).startswith("// The service.\n")
+
+
+def test_views_are_mappings_and_sequences_dumps_can_write() -> None:
+    doc = styx.edit(SOURCE)
+    doc["copy"] = doc["server"]
+    doc["ports_again"] = doc["ports"]
+    data = styx.loads(str(doc))
+    assert data["copy"] == data["server"] and data["ports_again"] == data["ports"]
+    assert styx.loads(styx.dumps(doc)) == doc.unwrap() == data
+
+
+def test_an_edit_that_would_break_the_document_is_refused() -> None:
+    from styx.editing import _Splice
+
+    doc = styx.edit("a {x 1}\n")
+    with pytest.raises(EditError, match="would not give a valid document"):
+        doc._apply([_Splice(0, 0, b"{")])
+    assert str(doc) == "a {x 1}\n" and doc["a"]["x"] == "1"
