@@ -220,6 +220,14 @@ class _Writer:
         self.active: set[int] = set()
 
     def run(self, root: Any) -> str:
+        from styx.convert.data import collection_paused
+
+        with collection_paused():
+            self._drive(root)
+        return "".join(self.out)
+
+    def _drive(self, root: Any) -> None:
+        out = self.out
         stack: list[Iterator[Any]] = [self.document(root)]
         while stack:
             item: Any = next(stack[-1], _DONE)
@@ -231,8 +239,10 @@ class _Writer:
                 self.active.discard(item.ident)
             else:
                 value, tp = item
-                stack.append(self.value(value, tp))
-        return "".join(self.out)
+                if type(value) is str and tp is None:  # the common case, without a generator
+                    out.append(scalar_text(value))
+                else:
+                    stack.append(self.value(value, tp))
 
     def _enter(self, value: Any) -> Iterator[Any]:
         ident = id(value)

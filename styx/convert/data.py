@@ -13,6 +13,9 @@ Design points, each with the failure it prevents:
 * `Tagged` is a frozen dataclass, hashable when its payload is: a tag key
   must be usable as a ``dict`` key, and two equal tags must compare equal
   for ``loads(dumps(x)) == x``.
+* The garbage collector is paused during the conversion, as `styx.parse`
+  and the JSON conversion pause it: otherwise it walks every live object of
+  a large tree again and again, which costs more than the conversion.
 * The walk is an explicit stack, not a recursion, so a document nested
   thousands of levels deep (which the parser accepts) converts instead of
   overflowing the interpreter's stack.
@@ -23,7 +26,9 @@ Design points, each with the failure it prevents:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -67,57 +72,58 @@ def key_data(key: Value) -> Any:
     raise DataError("this value cannot be an object key")
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Many small dicts and lists, no cycles: a garbage collection meanwhile
+    would walk the whole (large) tree again and again for nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def to_data(node: Document | Value, *, scalar: ScalarHook | None = None) -> Any:
     """The plain data of a document (without its ``@schema`` directive) or of a value."""
     root = node.data if isinstance(node, Document) else node
-    # A work list of (node, container-setter) pairs: each result is stored
-    # into its parent by the setter, so the conversion needs no recursion.
     result: list[Any] = [None]
-    stack: list[tuple[Value, Callable[[Any], None]]] = [(root, lambda v: result.__setitem__(0, v))]
-    while stack:
-        value, store = stack.pop()
-        if isinstance(value, Scalar):
-            store(value.text if scalar is None else scalar(value, None))
-        elif isinstance(value, Unit):
-            store(None)
-        elif isinstance(value, Object):
-            data: dict[Any, Any] = {}
-            store(data)
-            pending = []
-            for entry in merged_entries(value):
-                key = key_data(entry.key)
-                data[key] = None  # keeps document order whatever order children finish in
-                pending.append((entry.value, _setter(data, key)))
-            stack.extend(reversed(pending))
-        elif isinstance(value, Sequence):
-            items: list[Any] = [None] * len(value.items)
-            store(items)
-            stack.extend(
-                (item, _setter(items, index)) for index, item in reversed(list(enumerate(value)))
-            )
-        elif isinstance(value, TaggedNode):
-            payload = value.payload
-            if payload is None:
-                store(Tagged(value.name))
-            else:
-                stack.append((payload, _tag_setter(value.name, store)))
-        else:  # pragma: no cover - the five node classes are all handled above
-            raise DataError(f"not a styx value: {value!r}")
+    # Work items (node, container, key): each node's data is stored into its
+    # container when it is taken off the stack. Containers (and the payload
+    # container of a tag) are made before their contents, so no item waits
+    # for another and no recursion is needed.
+    stack: list[tuple[Value, Any, Any]] = [(root, result, 0)]
+    with collection_paused():
+        while stack:
+            value, container, key = stack.pop()
+            names: list[str] = []
+            while isinstance(value, TaggedNode):  # a chain @a/@b/... unwinds here
+                names.append(value.name)
+                payload = value.payload
+                if payload is None:
+                    break
+                value = payload
+            if isinstance(value, TaggedNode):
+                data: Any = None
+            elif isinstance(value, Scalar):
+                data = value.text if scalar is None else scalar(value, None)
+            elif isinstance(value, Unit):
+                data = None
+            elif isinstance(value, Object):
+                data = {}
+                pending = []
+                for entry in merged_entries(value):
+                    name = key_data(entry.key)
+                    data[name] = None  # keeps document order
+                    pending.append((entry.value, data, name))
+                stack.extend(reversed(pending))
+            elif isinstance(value, Sequence):
+                data = [None] * len(value.items)
+                stack.extend((item, data, i) for i, item in reversed(list(enumerate(value))))
+            else:  # pragma: no cover - the five node classes are all handled above
+                raise DataError(f"not a styx value: {value!r}")
+            for name in reversed(names):
+                data = Tagged(name, data)
+            container[key] = data
     return result[0]
-
-
-def _setter(container: Any, key: Any) -> Callable[[Any], None]:
-    def store(value: Any) -> None:
-        container[key] = value
-
-    return store
-
-
-def _tag_setter(name: str, store: Callable[[Any], None]) -> Callable[[Any], None]:
-    # A Tagged is frozen, so it is made once its payload is known; a payload
-    # that is a dict or list is filled in place afterwards, which the frozen
-    # wrapper does not mind (it holds the same object).
-    def set_payload(value: Any) -> None:
-        store(Tagged(name, value))
-
-    return set_payload
