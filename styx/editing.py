@@ -198,8 +198,11 @@ class ObjectView(MutableMapping[Any, Any]):
     def _replace(self, node: _Node, entry: Entry, value: Any, path: Path) -> _Splice:
         doc = self._doc
         old = entry.value
-        inline = node.obj.form is ObjectForm.ATTRIBUTES or (
-            node.obj is not doc._document.root and doc._one_line(node.obj)
+        form = node.obj.form
+        inline = form is ObjectForm.ATTRIBUTES or (
+            form is ObjectForm.BLOCK
+            and node.obj is not doc._document.root
+            and doc._one_line(node.obj)
         )
         indent = doc._indent(entry.key.start)
         if isinstance(old, Unit) and old.implicit:

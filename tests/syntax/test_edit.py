@@ -286,3 +286,10 @@ def test_an_edit_that_would_break_the_document_is_refused() -> None:
     with pytest.raises(EditError, match="would not give a valid document"):
         doc._apply([_Splice(0, 0, b"{")])
     assert str(doc) == "a {x 1}\n" and doc["a"]["x"] == "1"
+
+
+def test_an_object_spread_over_dotted_paths_is_replaced_whole() -> None:
+    doc = styx.edit("a.b.x 1\na.b.y 2\nc 3\n")
+    doc["a"]["b"] = {"z": "1"}
+    assert str(doc) == "a.b {\n    z 1\n}\nc 3\n"
+    assert styx.loads(str(doc)) == {"a": {"b": {"z": "1"}}, "c": "3"}
