@@ -163,12 +163,10 @@ class ObjectView(MutableMapping[Any, Any]):
         return self._doc._view((*self._path, key))
 
     def __iter__(self) -> Iterator[Key]:
-        seen: list[Any] = []
+        seen: dict[Any, None] = {}  # keys are hashable: scalars, None, tags of scalars
         for node in self._nodes():
             for entry in merged_entries(node.obj):
-                key = key_data(entry.key)
-                if key not in seen:
-                    seen.append(key)
+                seen[key_data(entry.key)] = None
         return iter(seen)
 
     def __len__(self) -> int:
