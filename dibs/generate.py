@@ -45,11 +45,17 @@ def migration_name(text: str) -> str:
     return name
 
 
-def crate_migrations_dir(crate: str) -> Path:
+def crate_migrations_dir(crate: str, project_root: Path | None = None) -> Path:
     """The ``migrations/`` folder of the db crate's package (dashes read as
     underscores, as when the crate is run). It is created if the package
-    exists but has no such folder yet: the first migration makes it."""
+    exists but has no such folder yet: the first migration makes it.
+
+    A package folder in ``project_root`` comes first, as it does for the db
+    program (run as ``python -m`` from there): a project `dibs init` made
+    works before it is installed."""
     module = crate.replace("-", "_")
+    if project_root is not None and (project_root / module / "__init__.py").is_file():
+        return project_root / module / "migrations"
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError) as error:

@@ -1,10 +1,24 @@
 """Styx for Python: parse, validate, format and convert Styx documents.
 
 >>> import styx
+>>> styx.loads("server host>localhost port>8080")
+{'server': {'host': 'localhost', 'port': '8080'}}
+>>> print(styx.dumps({"server": {"host": "localhost", "port": 8080}}), end="")
+server {
+    host localhost
+    port 8080
+}
 >>> doc = styx.parse("server host>localhost port>8080")
 >>> doc.get("server").get("port").text
 '8080'
+
+`loads`/`load`/`dumps`/`dump` have the shapes of `json` and `tomllib`;
+`edit` changes a document in place and keeps everything else byte for byte.
+`Tagged` is the plain-data form of a tag (``Tagged("ok")``); the tree node
+of a parsed tag is `styx.syntax.Tagged`.
 """
+
+from typing import TYPE_CHECKING
 
 from styx.diagnostic import Diagnostic, Label, Severity
 from styx.source import LineIndex, Span
@@ -18,7 +32,6 @@ from styx.syntax import (
     Sequence,
     StyxSyntaxError,
     Tag,
-    Tagged,
     Unit,
     Value,
     parse,
@@ -26,10 +39,30 @@ from styx.syntax import (
     parse_lenient,
 )
 
+if TYPE_CHECKING:  # the lazy names below, for type checkers
+    from styx.convert.data import Tagged as Tagged
+    from styx.dumping import dump as dump
+    from styx.dumping import dumps as dumps
+    from styx.editing import EditedDocument as EditedDocument
+    from styx.editing import edit as edit
+    from styx.loading import load as load
+    from styx.loading import loads as loads
+    from styx.schema.load import SchemaError as SchemaError
+    from styx.schema.load import load_schema as load_schema
+    from styx.schema.loader import StyxValidationError as StyxValidationError
+    from styx.schema.typed import schema_for as schema_for
+    from styx.schema.validate import validate as validate
+
 #: Loaded on first use: schemas pull in the regex engine and more, which
 #: `styx tree` and `styx fmt` never need.
 _LAZY = {
-    "load": "styx.schema.loader",
+    "loads": "styx.loading",
+    "load": "styx.loading",
+    "dumps": "styx.dumping",
+    "dump": "styx.dumping",
+    "edit": "styx.editing",
+    "EditedDocument": "styx.editing",
+    "Tagged": "styx.convert.data",
     "StyxValidationError": "styx.schema.loader",
     "schema_for": "styx.schema.typed",
     "load_schema": "styx.schema.load",
@@ -50,6 +83,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Diagnostic",
     "Document",
+    "EditedDocument",
     "Entry",
     "Label",
     "LineIndex",
@@ -67,8 +101,12 @@ __all__ = [
     "Tagged",
     "Unit",
     "Value",
+    "dump",
+    "dumps",
+    "edit",
     "load",
     "load_schema",
+    "loads",
     "parse",
     "parse_file",
     "parse_lenient",

@@ -9,6 +9,11 @@ def main(argv: list[str] | None = None) -> int:
     from dibs.cli import early
 
     args = sys.argv[1:] if argv is None else list(argv)
+    if args in (["--version"], ["-V"]):
+        from importlib.metadata import version
+
+        sys.stdout.write(f"dibs {version('styx-dibs')}\n")
+        return 0
     try:
         early.launch(args)
         from dibs.cli.app import run

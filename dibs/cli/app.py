@@ -32,6 +32,27 @@ def dibs() -> None:
     """PostgreSQL migrations driven by your db program."""
 
 
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to start the project.")] = Path("."),
+    name: Annotated[
+        str | None, typer.Option("--name", help="The db package's name (default: <folder>-db).")
+    ] = None,
+) -> None:
+    """Start a project: .config/dibs.styx and a db package (pyproject.toml,
+    __main__.py, tables.py, migrations/). Never overwrites: exit 1 if any exists."""
+    from dibs import scaffold
+
+    try:
+        made = scaffold.init_project(directory, name)
+    except scaffold.ScaffoldError as error:
+        sys.stderr.write(f"error: {error}\n" + (f"hint: {error.hint}\n" if error.hint else ""))
+        raise typer.Exit(1) from None
+    for path in made.files:
+        sys.stdout.write(f"created {path}\n")
+    sys.stderr.write(f"next: dibs migrate --dry-run -d URL  (in {made.root})\n")
+
+
 @app.command("config-schema")
 def config_schema() -> None:
     """Print the Styx schema of .config/dibs.styx."""
@@ -401,10 +422,11 @@ def _write_migration(
 
     try:
         if directory is None:
-            crate = _load(color).config.db.crate
+            located = _load(color)
+            crate = located.config.db.crate
             if not crate:
                 raise GenerateError("db.crate is not set in the dibs config: pass --dir")
-            directory = crate_migrations_dir(crate)
+            directory = crate_migrations_dir(crate, located.project_root)
         return generate(name, directory, content=content)
     except (GenerateError, OSError) as error:
         sys.stderr.write(f"error: {error}\n")

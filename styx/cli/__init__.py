@@ -21,8 +21,22 @@ def is_file_mode(args: list[str]) -> bool:
     )
 
 
+def version() -> str:
+    """The installed version of the styx-dibs distribution."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("styx-dibs")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
+    if args in (["--version"], ["-V"]):
+        sys.stdout.write(f"styx {version()}\n")
+        return 0
     if is_file_mode(args):
         args = ["file", *args]
     from styx.cli import quick

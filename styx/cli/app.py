@@ -56,8 +56,27 @@ SchemaOption = Annotated[
 ]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from styx.cli import version
+
+        typer.echo(f"styx {version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def styx() -> None:
+def styx(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print the version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Parse, check, format and convert Styx documents."""
 
 
@@ -127,6 +146,37 @@ def tree(
 ) -> None:
     """Print the parsed tree of a document."""
     raise typer.Exit(verbs.tree(path, tree_format.value, color.value))
+
+
+KeyPath = Annotated[
+    str, typer.Argument(help='A key path: server.port, ports[2], "key.with.dots".name')
+]
+
+
+@app.command()
+def get(path: Path, key_path: KeyPath, color: ColorOption = Color.AUTO) -> None:
+    """Print the value at a key path: a scalar's text as is (heredoc content,
+    quoted text unquoted), anything else as written. Exit 0 printed, 1 no
+    value there, 2 could not tell (unreadable file, syntax error, bad path)."""
+    raise typer.Exit(verbs.get(path, key_path, color.value))
+
+
+@app.command("set")
+def set_(
+    path: Annotated[str, typer.Argument(help="The file to change in place.")],
+    key_path: KeyPath,
+    value: Annotated[
+        str, typer.Argument(help='A Styx value: 9090, "two words", {cert a.pem}, (a b), @.')
+    ],
+    string: Annotated[
+        bool, typer.Option("--string", help="Take VALUE as literal text, not as Styx.")
+    ] = False,
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """Set the value at a key path, changing nothing else in the file (missing
+    objects on the way are created). The result must fit the document's
+    declared schema. Exit 0 written, 2 not written."""
+    raise typer.Exit(verbs.set_(path, key_path, value, literal=string, color=color.value))
 
 
 @app.command()

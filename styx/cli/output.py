@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from styx.commands.common import ExitCode, Outcome, Source
 from styx.commands.fmt import write_atomically
+from styx.diagnostic import Diagnostic
 
 TEXT = "text"
 
@@ -28,7 +29,7 @@ def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEX
         from styx.report.machine import FORMATS, Report
 
         reports = [
-            Report(display_name(o.source), o.source.text, d)
+            Report(display_name(o.source), o.source.text, d, o.sources, _key_path(o, d))
             for o in outcomes
             for d in o.diagnostics
         ]
@@ -48,6 +49,22 @@ def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEX
             )
             write_diagnostics(sys.stderr, lines, use_color)
             sys.stderr.write("\n")  # a blank line between diagnostics, as rustc
+
+
+def _key_path(outcome: Outcome, diagnostic: Diagnostic) -> str | None:
+    """The key path (``listener.port``) of the value a diagnostic is about,
+    when it points into the document itself."""
+    document = outcome.document
+    if document is None or diagnostic.file not in (None, outcome.source.name):
+        return None
+    from styx.syntax.keypath import path_at
+
+    return path_at(document, diagnostic.span.start)
+
+
+def stderr_is_terminal() -> bool:
+    """Summaries for people are written only where people look."""
+    return sys.stderr.isatty()
 
 
 def choose_format(requested: str | None) -> str:

@@ -32,10 +32,44 @@ def check(
     outcomes = check_command.check(paths, schema=schema)
     chosen = output.choose_format(report)
     output.diagnostics(outcomes, color, chosen)
-    failed = sum(1 for o in outcomes if o.code is not ExitCode.OK)
+    checked = [o for o in outcomes if o.source.text is not None or o.code is not ExitCode.OK]
+    failed = sum(1 for o in checked if o.code is not ExitCode.OK)
     if failed and chosen == output.TEXT:
-        output.note(f"{failed} of {len(outcomes)} file(s) have problems")
+        output.note(f"{failed} of {len(checked)} file(s) have problems")
+    elif not failed and output.stderr_is_terminal():
+        output.note(check_command.summary(outcomes))
     return output.worst(int(o.code) for o in outcomes)
+
+
+def get(path: str, key_path: str, color: str = "auto") -> int:
+    """``styx get FILE PATH``: the value on stdout."""
+    from styx.commands.edit import get_value
+
+    outcome, code = get_value(read_source(path), key_path)
+    output.diagnostics([outcome], color)
+    if code == 0:
+        output.write_output("-", outcome.output)
+    return int(code)
+
+
+def set_(
+    path: str, key_path: str, value: str, *, literal: bool = False, color: str = "auto"
+) -> int:
+    """``styx set FILE PATH VALUE``: the file rewritten with only that value changed."""
+    from styx.commands.edit import EditExit, set_value
+
+    if path == "-":
+        output.note("error: styx set needs a file, not standard input")
+        return int(EditExit.CANNOT)
+    outcome, code = set_value(read_source(path), key_path, value, literal=literal)
+    output.diagnostics([outcome], color)
+    if code != 0:
+        return int(code)
+    failure = output.write_output(path, outcome.output)
+    if failure is not None:
+        output.diagnostics([failure], color)
+        return int(EditExit.CANNOT)
+    return 0
 
 
 def format_files(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
-from styx.commands.common import ExitCode, Outcome, Source, io_problem, parse_source, read_source
+from styx.commands.common import ExitCode, Outcome, Source, parse_source, read_source
 from styx.commands.validation import SchemaCache, with_schema
+from styx.diagnostic import Diagnostic, Severity
+from styx.source import Span
 
 #: Folders never searched for documents: tooling state, not configuration.
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__"})
@@ -25,18 +27,36 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
             yield path
 
 
+NO_DOCUMENTS = "styx::no-documents"
+
+
 def check(paths: Iterable[str], *, schema: str | None = None) -> list[Outcome]:
     """Every file's outcome: syntax, then the declared schema (or ``schema``,
-    which overrides every declaration). A directory without documents is an
-    I/O problem."""
+    which overrides every declaration). A directory without documents is
+    said so in a note, and is no failure: there is nothing wrong to report."""
     cache = SchemaCache()
     outcomes = []
     for path in paths:
         files = list(expand([path]))
         if not files:
-            problem = io_problem(path, f"no .styx files under `{path}`")
-            outcomes.append(Outcome(Source(path, None, problem), "", [problem], ExitCode.IO))
+            note = Diagnostic(
+                NO_DOCUMENTS,
+                f"no .styx files under `{path}`: nothing to check",
+                Span(0, 0),
+                Severity.NOTE,
+                file=path,
+            )
+            outcomes.append(Outcome(Source(path, None), "", [note], ExitCode.OK))
         for name in files:
             outcome, _ = with_schema(parse_source(read_source(name)), cache, override=schema)
             outcomes.append(outcome)
     return outcomes
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """One line for a successful check: how many documents, how many warnings."""
+    files = sum(1 for o in outcomes if o.source.text is not None)
+    warnings = sum(1 for o in outcomes for d in o.diagnostics if d.severity is Severity.WARNING)
+    noun = "document" if files == 1 else "documents"
+    tail = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    return f"ok: {files} {noun} checked{tail}"

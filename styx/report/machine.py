@@ -32,13 +32,15 @@ class Report:
     """One diagnostic and what is needed to place it.
 
     ``source`` is the text of ``filename`` (None when it could not be read);
-    ``sources`` holds the text of other files that labels point into.
+    ``sources`` holds the text of other files that labels point into;
+    ``path`` is the key path of the value concerned (``listener.port``).
     """
 
     filename: str
     source: str | None
     diagnostic: Diagnostic
     sources: Mapping[str, str] = field(default_factory=dict)
+    path: str | None = None
 
 
 class Region(NamedTuple):
@@ -106,7 +108,8 @@ def _position(place: Place) -> dict[str, Any]:
 
 def to_json(reports: Sequence[Report]) -> str:
     """A JSON array with one object per diagnostic; positions are null when
-    the file's text is unavailable, ``label`` and ``help`` when absent."""
+    the file's text is unavailable, ``label``, ``help`` and ``path`` (the
+    key path of the value concerned) when absent."""
     items = []
     for report in reports:
         diagnostic = report.diagnostic
@@ -114,6 +117,7 @@ def to_json(reports: Sequence[Report]) -> str:
         items.append(
             {
                 **_position(place),
+                "path": report.path,
                 "severity": diagnostic.severity.value,
                 "code": diagnostic.code,
                 "message": diagnostic.message,
@@ -235,6 +239,8 @@ def sarif(reports: Sequence[Report]) -> str:
         diagnostic = report.diagnostic
         place, labels = locate(report, utf16=True)
         primary: dict[str, Any] = {"physicalLocation": _physical(place)}
+        if report.path:
+            primary["logicalLocations"] = [{"fullyQualifiedName": report.path, "kind": "member"}]
         if diagnostic.label:
             primary["message"] = {"text": diagnostic.label}
         result: dict[str, Any] = {

@@ -62,6 +62,7 @@ def test_json_fields(reports: list[Report]) -> None:
         "column": 7,
         "end_line": 1,
         "end_column": 9,
+        "path": None,
         "severity": "error",
         "code": "styx::invalid-escape",
         "message": "invalid escape sequence `\\q`",
