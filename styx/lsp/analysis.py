@@ -8,11 +8,16 @@ the same text at the same offset (so its spans, which the schema
 diagnostics point at, are still right) and the schema file is unchanged on
 disk. An edit then costs a parse and a validation with checkers compiled
 the first time.
+
+Resolving is the server's to decide (`Resolver`): it fetches a URL schema
+in the background and answers "pending" meanwhile, a resolution this
+module keeps retrying on each analysis until the real one arrives.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from styx.commands.common import Outcome, Source, parsed_outcome
@@ -27,6 +32,13 @@ from styx.syntax.tree import Document, Entry
 
 #: The declaration's text and offset, and the document's folder.
 BindingKey = tuple[str | None, int, str]
+
+#: A resolution standing in for one being fetched (information, not an error).
+SCHEMA_PENDING = "styx::schema-pending"
+
+#: How the schema of a document is found: `resolve` itself, or the server's
+#: background fetcher.
+Resolver = Callable[[Document, str], Resolution]
 
 
 @dataclass
@@ -52,6 +64,26 @@ class Binding:
 
     def current(self, key: BindingKey) -> bool:
         return self.key == key and not self.retry and _stamp(self.resolution) == self.stamp
+
+    @property
+    def files(self) -> set[str]:
+        """Every local file the schema was read from: its own, and those of
+        the schemas it imports (transitively), which the server watches."""
+        found = {self.schema_path} if self.schema_path else set()
+        pending = [self.schema] if self.schema is not None else []
+        seen: set[int] = set()
+        while pending:
+            schema = pending.pop()
+            if id(schema) in seen:
+                continue
+            seen.add(id(schema))
+            for imported in schema.imports.values():
+                if imported.schema is not None:
+                    filename = imported.schema.origin.filename
+                    if filename is not None and os.path.isfile(filename):
+                        found.add(os.path.abspath(filename))
+                    pending.append(imported.schema)
+        return found
 
 
 @dataclass
@@ -85,7 +117,9 @@ class Analysis:
         return self.tree.declaration if self.tree is not None else None
 
 
-def analyze(name: str, text: str, previous: Binding | None = None) -> Analysis:
+def analyze(
+    name: str, text: str, previous: Binding | None = None, resolver: Resolver | None = None
+) -> Analysis:
     """Check ``text`` as the file ``name``, reusing ``previous`` when it is
     still current. A text with errors is not validated, but its schema is
     still bound and loaded when the tree allows, for hover and completion;
@@ -95,7 +129,9 @@ def analyze(name: str, text: str, previous: Binding | None = None) -> Analysis:
     result = parse_lenient(text, filename=name)
     parsed = parsed_outcome(Source(name, text), result)
     tree = result.document
-    binding = _bind(tree, name, index, previous) if tree is not None else previous
+    binding = (
+        _bind(tree, name, index, previous, resolver or _resolve) if tree is not None else previous
+    )
     document = parsed.document
     if document is None or binding is None:
         if binding is not None and binding.schema is None:
@@ -110,7 +146,17 @@ def analyze(name: str, text: str, previous: Binding | None = None) -> Analysis:
     return Analysis(name, text, index, outcome, document, binding, hint)
 
 
-def _bind(document: Document, name: str, index: LineIndex, previous: Binding | None) -> Binding:
+def _resolve(document: Document, base_dir: str) -> Resolution:
+    return resolve(document, base_dir=base_dir)
+
+
+def _bind(
+    document: Document,
+    name: str,
+    index: LineIndex,
+    previous: Binding | None,
+    resolver: Resolver,
+) -> Binding:
     declaration = document.declaration
     base_dir = document_dir(name)
     key: BindingKey = (
@@ -120,8 +166,10 @@ def _bind(document: Document, name: str, index: LineIndex, previous: Binding | N
     )
     if previous is not None and previous.current(key):
         return previous
-    resolution = resolve(document, base_dir=base_dir)
-    return Binding(key, resolution, SchemaCache(), _stamp(resolution), _cheap_retry(resolution))
+    resolution = resolver(document, base_dir)
+    pending = any(d.code == SCHEMA_PENDING for d in resolution.diagnostics)
+    retry = pending or _cheap_retry(resolution)
+    return Binding(key, resolution, SchemaCache(), _stamp(resolution), retry)
 
 
 def _load_quietly(binding: Binding, name: str, text: str) -> m.Schema | None:

@@ -12,6 +12,7 @@ key being typed is on that key.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple, TypeGuard
 
 from styx.syntax.tree import Document, Entry, Object, ObjectForm, Scalar, Sequence, Tagged, Value
@@ -110,3 +111,20 @@ def _inside_braces(node: Value, offset: int) -> TypeGuard[Object]:
 
 def _touches(node: Value, offset: int) -> bool:
     return node.start <= offset <= node.end
+
+
+def walk(document: Document) -> Iterator[tuple[tuple[Segment, ...], Entry]]:
+    """Every entry of the document with the segments leading to it (its own
+    key's last), without recursion, so a deep document cannot exhaust the stack."""
+    pending: list[tuple[tuple[Segment, ...], Value]] = [((), document.root)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, Object):
+            for entry in node.entries:
+                here = (*path, key_segment(entry.key))
+                yield here, entry
+                pending.append((here, entry.value))
+        elif isinstance(node, Sequence):
+            pending.extend(((*path, index), item) for index, item in enumerate(node.items))
+        elif isinstance(node, Tagged) and node.payload is not None:
+            pending.append(((*path, Variant(node.name)), node.payload))

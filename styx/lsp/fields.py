@@ -121,6 +121,13 @@ def _choices_of(type_: m.Type) -> list[Choice]:
     return []
 
 
+def enter(places: list[Place], segment: Segment) -> list[tuple[Place, FieldInfo | None]]:
+    """One step in from ``places``: each type found there, with the field
+    passed when it is one. Walking a whole document step by step costs one
+    of these per entry, where `field_at` would start from the root each time."""
+    return _enter(places, segment)
+
+
 def _enter(places: list[Place], segment: Segment) -> list[tuple[Place, FieldInfo | None]]:
     """Each type one step further in, with the field passed when it is one."""
     found: list[tuple[Place, FieldInfo | None]] = []

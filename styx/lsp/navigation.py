@@ -1,21 +1,33 @@
-"""Reading a document in the editor: hover, go to definition, the outline.
+"""Reading a document in the editor: hover, go to definition, references,
+the outline.
 
 These work on the tree even when the text has errors elsewhere, and with
 the last schema that loaded, because the cursor is usually in the middle
-of an edit.
+of an edit. A schema that is not a file (one a Python package provides as
+text, or one embedded in a program) is written to the cache once, named by
+its content, so go to definition still has a file to open; the copy is
+read-only, since editing it would change nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+
 from lsprotocol import types
 
 from styx.lsp.analysis import Analysis
-from styx.lsp.cursor import entry_at, path_of
-from styx.lsp.fields import FieldInfo, field_at
+from styx.lsp.cursor import Segment, entry_at, path_of, walk
+from styx.lsp.fields import FieldInfo, Place, enter, field_at, places_at
 from styx.lsp.protocol import file_uri, lsp_range
 from styx.report.text import line_index
-from styx.source import LineIndex
-from styx.syntax.tree import Entry, Object, Scalar, Sequence, Tagged, Unit, Value
+from styx.schema import model as m
+from styx.schema.resolve import cache_dir
+from styx.source import LineIndex, Span
+from styx.syntax.tree import Document, Entry, Object, Scalar, Sequence, Tagged, Unit, Value
 
 #: Outline levels beyond this are left out: no one reads them, and a
 #: pathological document must not exhaust the stack.
@@ -53,20 +65,145 @@ def definition(analysis: Analysis, uri: str, offset: int) -> types.Location | No
     trail, entry = found
     if entry is analysis.declaration:
         path = analysis.binding.schema_path if analysis.binding is not None else None
+        if path is None and analysis.schema is not None:
+            path = materialised(analysis.schema.origin, analysis.schema)
         target = file_uri(path) if path is not None else None
         top = types.Range(start=types.Position(0, 0), end=types.Position(0, 0))
         return types.Location(uri=target, range=top) if target is not None else None
     schema = analysis.schema
     info = field_at(schema, path_of(trail)) if schema is not None else None
+    return _field_location(analysis, uri, info)
+
+
+def _field_location(analysis: Analysis, uri: str, info: FieldInfo | None) -> types.Location | None:
+    """Where the schema writes a field's key (or its type, for map entries)."""
     origin = info.origin if info is not None else None
-    if info is None or info.span is None or origin is None or origin.filename is None:
+    if info is None or info.span is None or origin is None:
         return None
     if origin.filename == analysis.name:  # an inline schema, in this document
         return types.Location(uri=uri, range=lsp_range(analysis.index, info.span))
-    target = file_uri(origin.filename)
+    path = materialised(origin, info.schema)
+    target = file_uri(path) if path is not None else None
     if target is None:
         return None
     return types.Location(uri=target, range=lsp_range(line_index(origin.text), info.span))
+
+
+_LABEL = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def materialised(origin: m.Origin, schema: m.Schema | None = None) -> str | None:
+    """A file holding the schema text ``origin`` was read from: that file
+    when it is one, else a read-only copy in the cache (``lsp/``), written
+    once and named by the schema's id and a digest of the text."""
+    if origin.filename is not None and os.path.isfile(origin.filename):
+        return origin.filename
+    if not origin.text:
+        return None
+    digest = hashlib.sha256(origin.text.encode("utf-8")).hexdigest()[:16]
+    ident = schema.meta.id if schema is not None and schema.meta is not None else "schema"
+    label = _LABEL.sub("-", ident).strip("-") or "schema"
+    path = cache_dir() / "lsp" / f"{label}-{digest}.styx"
+    if path.is_file():
+        return str(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(origin.text)
+        os.chmod(temporary, 0o444)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
+        return None
+    return str(path)
+
+
+def references(
+    analysis: Analysis, uri: str, offset: int, include_declaration: bool
+) -> list[types.Location]:
+    """From a key: every key of the document that is the same schema field
+    (and, when asked, where the schema defines it). In a schema file, from
+    a type's name or a reference to it: the definition and every ``@Name``."""
+    tree = analysis.tree
+    if tree is None:
+        return []
+    if _is_schema_file(tree):
+        found = _type_uses(analysis, uri, tree, offset, include_declaration)
+        if found:
+            return found
+    schema = analysis.schema
+    at = entry_at(tree, offset)
+    if schema is None or at is None:
+        return []
+    trail, _ = at
+    target = field_at(schema, path_of(trail))
+    if target is None:
+        return []
+    wanted = _identity(target)
+    known: dict[tuple[Segment, ...], list[Place]] = {}
+    locations = []
+    for path, entry in walk(tree):
+        parent = path[:-1]
+        places = known.get(parent)
+        if places is None:
+            places = known[parent] = places_at(schema, list(parent))
+        info = next((i for _, i in enter(places, path[-1]) if i is not None), None)
+        if info is not None and _identity(info) == wanted:
+            locations.append(
+                types.Location(uri=uri, range=lsp_range(analysis.index, entry.key.span))
+            )
+    locations.sort(key=lambda place: (place.range.start.line, place.range.start.character))
+    if include_declaration:
+        definition = _field_location(analysis, uri, target)
+        if definition is not None:
+            locations.insert(0, definition)
+    return locations
+
+
+def _identity(info: FieldInfo) -> tuple[str, Span | None, int]:
+    return info.name, info.span, id(info.origin)
+
+
+def _is_schema_file(tree: Document) -> bool:
+    return isinstance(tree.root.get("schema"), Object) and tree.root.get("meta") is not None
+
+
+def _type_uses(
+    analysis: Analysis, uri: str, tree: Document, offset: int, include_declaration: bool
+) -> list[types.Location]:
+    definitions = tree.root.get("schema")
+    assert isinstance(definitions, Object)
+    names = {
+        entry.key.text: entry.key for entry in definitions.entries if isinstance(entry.key, Scalar)
+    }
+    tags = _tags(tree)
+    name = next((k.text for k in names.values() if k.start <= offset <= k.end), None)
+    if name is None:
+        name = next((t.name for t in tags if t.start <= offset <= t.name_end), None)
+    if name is None or name not in names:
+        return []
+    spans = [Span(t.start, t.name_end) for t in tags if t.name == name]
+    if include_declaration:
+        spans.insert(0, names[name].span)
+    return [types.Location(uri=uri, range=lsp_range(analysis.index, span)) for span in spans]
+
+
+def _tags(tree: Document) -> list[Tagged]:
+    """Every tag written as a value in the document, in source order."""
+    found: list[Tagged] = []
+    pending: list[Value] = [entry.value for _, entry in walk(tree)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Tagged):
+            found.append(node)
+            if node.value is not None:
+                pending.append(node.value)
+        elif isinstance(node, Sequence):
+            pending.extend(node.items)
+    found.sort(key=lambda tag: tag.start)
+    return found
 
 
 def symbols(analysis: Analysis) -> list[types.DocumentSymbol]:

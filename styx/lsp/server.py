@@ -8,11 +8,21 @@ text on every change and published as diagnostics straight away; requests
 answer, so a bug met on one document never takes the server down. A failed
 analysis still publishes a diagnostic, so the editor shows that the file
 could not be checked.
+
+A schema declared by URL is fetched in the background (`styx.lsp.fetching`),
+and the documents waiting for it are analysed again when it arrives. The
+files a schema was read from, its imports included, are watched: a change
+reported by the client (``workspace/didChangeWatchedFiles``, registered
+dynamically when the client allows it) or a save makes every open document
+using them load its schema afresh.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +32,9 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, PyglsError
 from pygls.lsp.server import LanguageServer
 
-from styx.lsp import editing, navigation, protocol, tokens
-from styx.lsp.analysis import Analysis, analyze
+from styx.lsp import decorations, editing, navigation, protocol, tokens
+from styx.lsp.analysis import SCHEMA_PENDING, Analysis, analyze
+from styx.lsp.fetching import Fetcher
 from styx.source import LineIndex
 
 NAME = "styx"
@@ -52,6 +63,8 @@ class StyxServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(NAME, VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.documents: dict[str, OpenDocument] = {}
+        self.fetcher = Fetcher(self._fetched)
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def log(self, level: types.MessageType, message: str) -> None:
         self.window_log_message(types.LogMessageParams(type=level, message=message))
@@ -85,12 +98,35 @@ class StyxServer(LanguageServer):
         self.documents[uri] = OpenDocument(uri, name, _clean(text), version)
         self.refresh(uri)
 
-    def refresh(self, uri: str) -> None:
-        """Analyse the document's current text and publish its diagnostics."""
+    def _fetched(self) -> None:
+        """A background fetch finished (on its thread): re-analyse, on the
+        server's loop, the documents that were waiting for a schema."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.guarded(self._refresh_waiting))
+
+    def _refresh_waiting(self) -> None:
+        for uri, document in list(self.documents.items()):
+            analysis = document.analysis
+            if analysis is not None and any(
+                d.code == SCHEMA_PENDING for d in analysis.outcome.diagnostics
+            ):
+                self.refresh(uri)
+
+    def refresh(self, uri: str, *, reload: bool = False) -> None:
+        """Analyse the document's current text and publish its diagnostics;
+        with ``reload``, resolve and load its schema afresh."""
+        if self._loop is None:
+            with contextlib.suppress(RuntimeError):  # not called from the loop
+                self._loop = asyncio.get_running_loop()
         document = self.documents[uri]
         previous = document.analysis.binding if document.analysis is not None else None
+        if reload:
+            previous = None
         try:
-            document.analysis = analyze(document.name, document.text, previous)
+            document.analysis = analyze(
+                document.name, document.text, previous, self.fetcher.resolve
+            )
             found = protocol.diagnostics(document.analysis, uri)
         except Exception:
             self.log(
@@ -108,15 +144,19 @@ class StyxServer(LanguageServer):
         return document.analysis if document is not None else None
 
     def dependents(self, uri: str) -> list[str]:
-        """Open documents whose schema is the file at ``uri``."""
+        """Open documents whose schema was read from the file at ``uri``,
+        itself or through an import."""
         path = protocol.uri_to_path(uri)
+        if path is None:
+            return []
+        path = os.path.abspath(path)
         return [
             other.uri
             for other in self.documents.values()
-            if path is not None
+            if other.uri != uri
             and other.analysis is not None
             and other.analysis.binding is not None
-            and other.analysis.binding.schema_path == path
+            and path in other.analysis.binding.files
         ]
 
 
@@ -143,12 +183,43 @@ def build() -> StyxServer:
         document.version = params.text_document.version
         server.refresh(uri)
 
+    @server.feature(types.INITIALIZED)
+    @guarded
+    def initialized(params: types.InitializedParams) -> None:
+        """Ask the client to watch Styx files, when it can be asked."""
+        capabilities = server.client_capabilities.workspace
+        watched = capabilities.did_change_watched_files if capabilities is not None else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern="**/*.styx")]
+        )
+        registration = types.Registration(
+            id="styx-watched-files",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=options,
+        )
+        server.client_register_capability(
+            types.RegistrationParams(registrations=[registration]), lambda *_: None
+        )
+
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         """A saved schema file is read again by the documents using it."""
         for uri in server.dependents(params.text_document.uri):
-            server.refresh(uri)
+            server.refresh(uri, reload=True)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded
+    def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        """A schema file, or a file it imports, changed on disk: the
+        documents using it load their schema again."""
+        waiting: list[str] = []
+        for change in params.changes:
+            waiting += [uri for uri in server.dependents(change.uri) if uri not in waiting]
+        for uri in waiting:
+            server.refresh(uri, reload=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded
@@ -201,13 +272,56 @@ def build() -> StyxServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]
+        ),
     )
     @guarded
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         analysis = server.analysis(uri)
-        return editing.code_actions(analysis, uri, params.context) if analysis else []
+        if analysis is None:
+            return []
+        return editing.code_actions(analysis, uri, params.range, params.context)
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @guarded
+    def references(params: types.ReferenceParams) -> list[types.Location] | None:
+        uri = params.text_document.uri
+        analysis = server.analysis(uri)
+        if analysis is None:
+            return None
+        offset = protocol.offset_of(analysis.index, params.position)
+        return navigation.references(analysis, uri, offset, params.context.include_declaration)
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+    @guarded
+    def inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint] | None:
+        analysis = server.analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        start = protocol.offset_of(analysis.index, params.range.start)
+        end = protocol.offset_of(analysis.index, params.range.end)
+        return decorations.inlay_hints(analysis, start, end)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+    @guarded
+    def document_link(params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
+        analysis = server.analysis(params.text_document.uri)
+        return decorations.document_links(analysis) if analysis is not None else None
+
+    @server.feature(
+        types.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
+        types.DocumentOnTypeFormattingOptions(first_trigger_character="\n"),
+    )
+    @guarded
+    def on_type_formatting(
+        params: types.DocumentOnTypeFormattingParams,
+    ) -> list[types.TextEdit] | None:
+        analysis = server.analysis(params.text_document.uri)
+        if analysis is None or params.ch != "\n":
+            return None
+        return editing.on_type_formatting(analysis, params.position.line, params.options)
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, tokens.LEGEND)
     @guarded

@@ -54,6 +54,7 @@ from styx.syntax.tree import (
 )
 
 __all__ = [
+    "closest",
     "example",
     "find_declaration",
     "is_optional",
@@ -593,6 +594,14 @@ def _accept(value: Value, path: Path, report: _Report | None) -> bool:
     return True
 
 
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a misspelt ``name`` most likely meant, if one is close:
+    the "did you mean" of diagnostics, and the language server's quick fix
+    that writes it, agree by both asking here."""
+    found = difflib.get_close_matches(name, list(candidates), n=1)
+    return found[0] if found else None
+
+
 def is_optional(type_: m.Type, schema: m.Schema) -> bool:
     """Whether a field of this type may be left out: `@optional`, `@default`,
     and `@deprecated` (a field people are asked to stop writing cannot be
@@ -772,7 +781,7 @@ class _Report:
         key = entry.key
         name = _key_text(key)
         names = [field.name for field in shape_.fields]
-        close = difflib.get_close_matches(name, names, n=1) if isinstance(key, Scalar) else []
+        close = closest(name, names) if isinstance(key, Scalar) else None
         self.add(
             codes.UNKNOWN_FIELD,
             f"unknown field `{name}`{_in(path)}",
@@ -781,7 +790,7 @@ class _Report:
             expected=shape_.type,
             because="the object is defined here",
             notes=(f"expected fields: {', '.join(names)}" if names else "no fields are allowed",),
-            help=f"did you mean `{close[0]}`?" if close else None,
+            help=f"did you mean `{close}`?" if close else None,
         )
 
     def missing_field(self, value: Object, path: Path, field: m.Field) -> None:
@@ -846,7 +855,7 @@ class _Report:
 
     def invalid_variant(self, value: Tagged, path: Path, type_: m.Enum) -> None:
         names = list(type_.variants)
-        close = difflib.get_close_matches(value.name, names, n=1)
+        close = closest(value.name, names)
         self.add(
             codes.INVALID_VARIANT,
             f"unknown variant `@{value.name}`{_at(path)}",
@@ -854,7 +863,7 @@ class _Report:
             label="not a valid variant",
             expected=type_,
             notes=(f"valid variants are: {', '.join('@' + n for n in names)}",),
-            help=f"did you mean `@{close[0]}`?" if close else None,
+            help=f"did you mean `@{close}`?" if close else None,
         )
 
     def missing_payload(self, value: Tagged, path: Path, type_: m.Enum, schema: m.Schema) -> None:
@@ -883,7 +892,7 @@ class _Report:
     def not_one_of(self, value: Value, path: Path, type_: m.OneOf) -> None:
         allowed = [_display_value(v) for v in type_.values]
         text = value.text if isinstance(value, Scalar) else _display_value(value)
-        close = difflib.get_close_matches(text, allowed, n=1)
+        close = closest(text, allowed)
         self.add(
             codes.NOT_ONE_OF,
             f"{_found(value)} is not an allowed value{_at(path)}: expected {written(type_)}",
@@ -891,7 +900,7 @@ class _Report:
             label="not an allowed value",
             expected=type_,
             notes=(f"allowed values: {', '.join(allowed)}",),
-            help=f"did you mean `{close[0]}`?" if close else None,
+            help=f"did you mean `{close}`?" if close else None,
         )
 
     def deprecated(self, value: Value, path: Path, type_: m.Deprecated) -> None:

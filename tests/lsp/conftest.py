@@ -23,6 +23,14 @@ DIBS_DECLARATION = "@schema {id crate:dibs@1, cli dibs}"
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[*styx_executable(), "lsp"]))
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    registered: list[types.Registration] = []
+    lsp_client.registered = registered  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        """Accept the server's dynamic registrations, as an editor does."""
+        registered.extend(params.registrations)
+
     await lsp_client.initialize_session(
         types.InitializeParams(capabilities=client_capabilities("visual-studio-code"))
     )
