@@ -305,7 +305,7 @@ def _add_fields(
     order, each with its default or a value of its type."""
     fields = fields_of(places_at(schema, path))
     present = _present(obj)
-    missing = [info for info in fields if info.name not in present]
+    missing = [info for info in fields if info.name not in present and not _deprecated_field(info)]
     required = [info for info in missing if info.required]
     chosen = missing if everything else required
     if not chosen or (everything and len(missing) == len(required)):
@@ -324,6 +324,12 @@ def _add_fields(
         if d.code == codes.MISSING_FIELD and _object_of_missing_is(analysis, d, obj)
     )
     return Fix(f"Add missing fields: {names}{more}", (edit,), preferred=True, fixes=resolved)
+
+
+def _deprecated_field(info: FieldInfo) -> bool:
+    """A field people are asked to stop writing is never filled in."""
+    resolved = info.schema.resolve(info.type)
+    return resolved is not None and isinstance(resolved[1], m.Deprecated)
 
 
 def _object_of_missing_is(analysis: Analysis, diagnostic: Diagnostic, obj: Object) -> bool:

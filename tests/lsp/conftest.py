@@ -94,3 +94,55 @@ def position_of(text: str, needle: str, *, after: int = 0) -> tuple[int, int]:
     line = text.count("\n", 0, offset)
     column = len(text[text.rfind("\n", 0, offset) + 1 : offset].encode("utf-16-le")) // 2
     return line, column + after
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` with LSP edits applied (UTF-16 positions), as an editor does."""
+    from styx.source import LineIndex
+
+    index = LineIndex(text)
+    data = text.encode("utf-8")
+    spans = [
+        (
+            index.offset_at_utf16(edit.range.start.line, edit.range.start.character),
+            index.offset_at_utf16(edit.range.end.line, edit.range.end.character),
+            edit.new_text,
+        )
+        for edit in edits
+    ]
+    for start, end, new in sorted(spans, key=lambda span: span[0], reverse=True):
+        data = data[:start] + new.encode("utf-8") + data[end:]
+    return data.decode("utf-8")
+
+
+async def code_actions(
+    client: LanguageClient,
+    editor: Editor,
+    line: int,
+    character: int,
+    diagnostics: list[types.Diagnostic] | None = None,
+) -> list[types.CodeAction]:
+    """The code actions at a position, with the diagnostics of that line as
+    editors send them."""
+    position = types.Position(line=line, character=character)
+    found = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=editor.identifier,
+            range=types.Range(start=position, end=position),
+            context=types.CodeActionContext(
+                diagnostics=[
+                    d for d in diagnostics or [] if d.range.start.line <= line <= d.range.end.line
+                ]
+            ),
+        )
+    )
+    actions = [action for action in found or [] if isinstance(action, types.CodeAction)]
+    assert len(actions) == len(found or [])
+    return actions
+
+
+def edited(text: str, uri: str, action: types.CodeAction) -> str:
+    """The text after applying one action's workspace edit."""
+    assert action.edit is not None and action.edit.changes is not None
+    assert list(action.edit.changes) == [uri]
+    return apply_edits(text, list(action.edit.changes[uri]))
