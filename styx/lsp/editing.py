@@ -115,9 +115,12 @@ def _sequence_at(
         if isinstance(value, Object) and value.form is ObjectForm.BLOCK:
             if value.start < offset < value.end:
                 return None
-        elif isinstance(value, Sequence) and value.start < offset:
-            if offset < value.end or not _closed(analysis, value):
-                return path_of(trail[: depth + 1]), value
+        elif (
+            isinstance(value, Sequence)
+            and value.start < offset
+            and (offset < value.end or not _closed(analysis, value))
+        ):
+            return path_of(trail[: depth + 1]), value
     return None
 
 

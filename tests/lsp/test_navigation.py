@@ -75,7 +75,9 @@ async def test_inlay_hints(client: LanguageClient, editor: Editor) -> None:
         (2, 5, "default: info"),
         (4, 8, "default: fast"),
     ]
-    assert hints[0].tooltip == "Schema id: https://example.com/app\n\nAn app's settings.\nSecond line."
+    assert hints[0].tooltip == (
+        "Schema id: https://example.com/app\n\nAn app's settings.\nSecond line."
+    )
     # A range without those lines has none of them.
     only_last = types.Range(start=types.Position(4, 0), end=types.Position(5, 0))
     some = await client.text_document_inlay_hint_async(
@@ -139,7 +141,9 @@ async def test_links_to_imports_in_schema_file(client: LanguageClient, tmp_path:
 # ---------------------------------------------------------------- references
 
 
-async def test_references_to_a_field(client: LanguageClient, editor: Editor, tmp_path: Path) -> None:
+async def test_references_to_a_field(
+    client: LanguageClient, editor: Editor, tmp_path: Path
+) -> None:
     text = HEAD + "port 1\nserver {port 2}\nservers ({port 3} {mode slow, port 4})\n"
     await editor.open(text)
     line, column = position_of(text, "{port 2", after=1)
@@ -163,9 +167,7 @@ async def test_references_to_a_field(client: LanguageClient, editor: Editor, tmp
     assert with_definition[1:] == [(uri, 2, 8), (uri, 3, 10), (uri, 3, 30)]
 
 
-async def test_references_to_a_type_in_schema_file(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_references_to_a_type_in_schema_file(client: LanguageClient, tmp_path: Path) -> None:
     editor = Editor(client, tmp_path / "app.schema.styx")
     await editor.open(SCHEMA)
     line, column = position_of(SCHEMA, "Server @object")
@@ -200,9 +202,12 @@ async def test_definition_into_registered_schema(client: LanguageClient, tmp_pat
     copy = Path(found.uri.removeprefix("file://"))
     source = lookup_registry(SCHEMA_ID, "dibs").source
     assert source is not None and copy.read_text(encoding="utf-8") == source.text
-    assert copy.read_text(encoding="utf-8").splitlines()[found.range.start.line][
-        found.range.start.character : found.range.end.character
-    ] == "crate"
+    assert (
+        copy.read_text(encoding="utf-8").splitlines()[found.range.start.line][
+            found.range.start.character : found.range.end.character
+        ]
+        == "crate"
+    )
 
     to_schema = await client.text_document_definition_async(
         types.DefinitionParams(**editor.at(0, 3))
