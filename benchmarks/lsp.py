@@ -1,6 +1,7 @@
-"""`styx lsp` latency: from a didChange to its publishDiagnostics.
+"""`styx lsp` latency: from a didChange to its publishDiagnostics, and of
+code actions and inlay hints.
 
-    python benchmarks/lsp.py [--lines 2000] [--changes 60]
+    python benchmarks/lsp.py [--lines 2000] [--changes 60] [--requests 40]
 
 Starts the server as an editor does (``styx lsp`` in a subprocess, JSON-RPC
 over its stdin and stdout), opens the first ``--lines`` lines of
@@ -12,6 +13,12 @@ writing the didChange to reading the publishDiagnostics of that version,
 and prints the median, the 95th percentile and the worst; the target is a
 median and p95 of at most 150 ms. The first open, which resolves, loads
 and compiles the schema, is shown apart.
+
+Then, on the document with the invalid port (so that there is a diagnostic
+to fix), it asks ``--requests`` times for the code actions at that port
+(quick fixes plus the rewrites of the object around it: add, fill in,
+reorder) and for the inlay hints of the whole document, and prints the
+median and p95 of each; the target is a median of at most 50 ms.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from _corpus import ROOT, corpus
 
 SCHEMA = ROOT / "tests" / "schema" / "data" / "schemas" / "services.schema.styx"
 TARGET_MS = 150.0
+REQUEST_TARGET_MS = 50.0
 
 
 class Connection:
@@ -120,6 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--changes", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="styx-lsp-bench-"))
@@ -164,6 +173,42 @@ def main() -> None:
         found = server.diagnostics(uri, version)
         timings.append((time.perf_counter() - started) * 1000)
         assert len(found) == expected, (label, found)
+
+    version = args.changes + 2
+    server.send(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"text": variants[1][1]}],
+        },
+    )
+    [problem] = server.diagnostics(uri, version)
+    line = text.count("\n", 0, middle)
+    position = {"line": line, "character": middle - text.rindex("\n", 0, middle) - 1}
+    action_times: list[float] = []
+    hint_times: list[float] = []
+    whole = {
+        "start": {"line": 0, "character": 0},
+        "end": {"line": text.count("\n") + 1, "character": 0},
+    }
+    for _ in range(args.requests):
+        started = time.perf_counter()
+        actions = server.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {"start": position, "end": position},
+                "context": {"diagnostics": [problem]},
+            },
+        )
+        action_times.append((time.perf_counter() - started) * 1000)
+        assert isinstance(actions, list), actions
+        started = time.perf_counter()
+        hints = server.request(
+            "textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": whole}
+        )
+        hint_times.append((time.perf_counter() - started) * 1000)
+        assert isinstance(hints, list) and hints, hints
     server.close()
 
     timings.sort()
@@ -177,6 +222,18 @@ def main() -> None:
         f" over {len(timings)} changes (target <= {TARGET_MS:.0f} ms): "
         + ("ok" if max(median, p95) <= TARGET_MS else "MISSED")
     )
+    for name, times, note in (
+        ("codeAction", action_times, f"{len(actions)} actions"),
+        ("inlayHint", hint_times, f"{len(hints)} hints"),
+    ):
+        times.sort()
+        middle_ms = statistics.median(times)
+        p95_ms = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        print(
+            f"{name:<13} median {middle_ms:.1f} ms, p95 {p95_ms:.1f} ms, max {times[-1]:.1f} ms"
+            f" over {len(times)} requests, {note} (target median <= {REQUEST_TARGET_MS:.0f} ms): "
+            + ("ok" if middle_ms <= REQUEST_TARGET_MS else "MISSED")
+        )
 
 
 if __name__ == "__main__":

@@ -113,9 +113,56 @@ async def test_random_edits_never_kill_the_server(
                 options=types.FormattingOptions(tab_size=4, insert_spaces=True),
             )
         )
+        await _newer_requests(client, editor, published, line, character)
     # Still a working server: a valid document checks clean.
     valid = f"{DIBS_DECLARATION}\n\ndb {{\n    crate my-app-db\n}}\n"
     assert list((await editor.change(valid)).diagnostics) == []
+
+
+async def _newer_requests(
+    client: LanguageClient,
+    editor: Editor,
+    published: types.PublishDiagnosticsParams,
+    line: int,
+    character: int,
+) -> None:
+    """Code actions (with the diagnostics just published), inlay hints,
+    links, references and on-type formatting at the same place: each
+    answers with its type, never an error."""
+    where = editor.at(line, character)
+    position = where["position"]
+    everything = types.Range(start=types.Position(0, 0), end=types.Position(line + 500, 0))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=editor.identifier,
+            range=types.Range(start=position, end=position),
+            context=types.CodeActionContext(diagnostics=list(published.diagnostics)),
+        )
+    )
+    assert isinstance(actions, list | tuple)
+    for action in actions:
+        assert isinstance(action, types.CodeAction) and action.edit is not None
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(text_document=editor.identifier, range=everything)
+    )
+    assert isinstance(hints, list | tuple)
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=editor.identifier)
+    )
+    assert isinstance(links, list | tuple)
+    found = await client.text_document_references_async(
+        types.ReferenceParams(**where, context=types.ReferenceContext(include_declaration=True))
+    )
+    assert isinstance(found, list | tuple)
+    edits = await client.text_document_on_type_formatting_async(
+        types.DocumentOnTypeFormattingParams(
+            text_document=editor.identifier,
+            position=position,
+            ch="\n",
+            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        )
+    )
+    assert isinstance(edits, list | tuple)
 
 
 @pytest.mark.asyncio
