@@ -80,11 +80,12 @@ def test_misspelt_key_in_dibs_config(tmp_path: Path) -> None:
     text = f'{DIBS_DECLARATION}\n\ndb {{\n    binray "/app/my-app-db"\n}}\n'
     config.write_text(text, encoding="utf-8")
     bare = "db {\n    crate my-app-db\n}\n"
-    opened, hover, completion, renamed, undeclared, declared = neovim.run(
+    opened, hover, definition, completion, renamed, undeclared, declared = neovim.run(
         config,
         [
             {"op": "diagnostics"},
             {"op": "hover", "line": 2, "character": 0},
+            {"op": "definition", "line": 2, "character": 0},
             {"op": "completion", **at(text, "    binray")},
             {"op": "code_action", "title": "Rename to `binary`", **at(text, "binray", 2)},
             {"op": "set_text", "text": bare},
@@ -96,6 +97,12 @@ def test_misspelt_key_in_dibs_config(tmp_path: Path) -> None:
     assert problem["code"] == "styx::unknown-field"
     assert problem["message"].endswith("help: did you mean `binary`?")
     assert hover["result"]["contents"]["value"].startswith("`db`: `@optional(@DbConfig)`")
+    # dibs's schema is text from its package: Neovim gets the cached copy.
+    copy = Path(definition["result"]["uri"].removeprefix("file://"))
+    assert "/styx/schemas/lsp/" in str(copy)
+    start, end = definition["result"]["range"]["start"], definition["result"]["range"]["end"]
+    line = copy.read_text(encoding="utf-8").splitlines()[start["line"]]
+    assert line[start["character"] : end["character"]] == "db"
     assert {"binary", "connect_timeout", "crate"} <= {
         i["label"] for i in completion["result"]["items"]
     }
@@ -186,6 +193,7 @@ def test_hints_links_navigation_and_formatting(app: Path, tmp_path: Path) -> Non
     app.write_text(text, encoding="utf-8")
     messy = HEAD + "name   a\nport 1\nserver   {host h,timeout 5s}\n"
     open_block = HEAD + "name a\nport 1\nserver {\n    host h}\n"
+    attributes = HEAD + "name a\nport 1\nserver host>h \n"
     results = neovim.run(
         app,
         [
@@ -198,9 +206,11 @@ def test_hints_links_navigation_and_formatting(app: Path, tmp_path: Path) -> Non
             {"op": "format"},
             {"op": "set_text", "text": open_block},
             {"op": "newline", **at(open_block, "host h")},
+            {"op": "set_text", "text": attributes},
+            {"op": "completion", **at(attributes, "host>h ", len("host>h "))},
         ],
     )
-    _, hints, links, definition, references, _, formatted, _, newline = results
+    _, hints, links, definition, references, _, formatted, _, newline, _, completion = results
     labels = [(h["position"]["line"], h["label"]) for h in hints["result"]]
     assert labels == [(0, "— An app's settings. (2026-02-01)"), (4, "default: info")]
     schema_uri = (tmp_path / "app.schema.styx").as_uri()
@@ -214,3 +224,5 @@ def test_hints_links_navigation_and_formatting(app: Path, tmp_path: Path) -> Non
     ]
     assert formatted["text"] == format_source(messy)
     assert newline["text"] == HEAD + "name a\nport 1\nserver {\n    \n    host h}\n"
+    [timeout] = completion["result"]["items"]
+    assert (timeout["label"], timeout["textEdit"]["newText"]) == ("timeout", "timeout>")

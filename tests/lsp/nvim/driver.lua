@@ -174,9 +174,14 @@ local steps = {
     at(step)
     return { result = request("textDocument/hover", vim.lsp.util.make_position_params()) }
   end,
+  -- As insert mode asks, where the cursor may be past the last character
+  -- (normal mode would clamp it onto that character).
   completion = function(step)
-    at(step)
-    return { result = request("textDocument/completion", vim.lsp.util.make_position_params()) }
+    local params = {
+      textDocument = { uri = uri },
+      position = { line = step.line, character = step.character },
+    }
+    return { result = request("textDocument/completion", params) }
   end,
   definition = function(step)
     at(step)
