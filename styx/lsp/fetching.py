@@ -8,9 +8,10 @@ Design points, each with the failure it prevents:
   hover and completion never wait for the network.
 - The finished resolution is kept by the binding key (declaration text,
   offset, folder), the same key that decides when a document re-resolves,
-  so it is used exactly by the documents it was fetched for; the server is
-  told (`on_done`, from the worker thread) to analyse them again and
-  republish their diagnostics.
+  so it is used exactly by the documents it was fetched for, and handed
+  out once: a later change of the declaration fetches again (the network
+  may be back). The server is told (`on_done`, from the worker thread) to
+  analyse the waiting documents again and republish their diagnostics.
 - One fetch per key at a time, however many keystrokes ask meanwhile.
 - Everything else (paths, registry ids, inline schemas) is resolved at
   once, on the calling thread, as before: none of it touches the network.
@@ -47,7 +48,7 @@ class Fetcher:
             return resolve(document, base_dir=base_dir)
         key = _key(document, entry, base_dir)
         with self._lock:
-            found = self._done.get(key)
+            found = self._done.pop(key, None)
             if found is not None:
                 return found
             if key not in self._running:

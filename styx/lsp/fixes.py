@@ -53,6 +53,9 @@ _VALUE_CODES = frozenset(
 )
 #: More replacements than this are not a menu anyone reads.
 _MAX_CHOICES = 24
+#: Diagnostics looked at per request: a range over a document with
+#: thousands of errors still answers at once (the first ones get fixes).
+_MAX_DIAGNOSTICS = 200
 #: Field names shown in a title before "…".
 _TITLE_NAMES = 3
 _BACKTICKED = re.compile(r"`([^`]+)`")
@@ -77,12 +80,13 @@ def fixes_at(analysis: Analysis, start: int, end: int) -> list[Fix]:
     if tree is None:
         return []
     found: list[Fix] = []
-    for diagnostic in analysis.outcome.diagnostics:
-        if diagnostic.file not in (None, analysis.name):
-            continue
-        span = diagnostic.span
-        if span.start <= end and start <= span.end:
-            found += _for_diagnostic(analysis, tree, diagnostic)
+    touching = [
+        d
+        for d in analysis.outcome.diagnostics
+        if d.file in (None, analysis.name) and d.span.start <= end and start <= d.span.end
+    ]
+    for diagnostic in touching[:_MAX_DIAGNOSTICS]:
+        found += _for_diagnostic(analysis, tree, diagnostic)
     if analysis.schema is not None and analysis.document is not None:
         found += _object_rewrites(analysis, tree, analysis.schema, start)
     return _unique(found)
@@ -303,6 +307,8 @@ def _add_fields(
 ) -> Fix | None:
     """The missing required fields (or every missing field), in schema
     order, each with its default or a value of its type."""
+    if obj.form is ObjectForm.PATH:  # `a.b 1` has no braces to write into
+        return None
     fields = fields_of(places_at(schema, path))
     present = _present(obj)
     missing = [info for info in fields if info.name not in present and not _deprecated_field(info)]
@@ -318,11 +324,14 @@ def _add_fields(
     more = ", …" if len(chosen) > _TITLE_NAMES else ""
     if everything:
         return Fix(f"Fill in all fields: {names}{more}", (edit,), kind=REWRITE)
+    missing_names = {info.name for info in chosen}
     resolved = tuple(
         d
         for d in analysis.outcome.diagnostics
-        if d.code == codes.MISSING_FIELD and _object_of_missing_is(analysis, d, obj)
-    )
+        if d.code == codes.MISSING_FIELD
+        and _missing_name(d) in missing_names
+        and _object_of_missing_is(analysis, d, obj)
+    )[: len(chosen)]
     return Fix(f"Add missing fields: {names}{more}", (edit,), preferred=True, fixes=resolved)
 
 
@@ -330,6 +339,12 @@ def _deprecated_field(info: FieldInfo) -> bool:
     """A field people are asked to stop writing is never filled in."""
     resolved = info.schema.resolve(info.type)
     return resolved is not None and isinstance(resolved[1], m.Deprecated)
+
+
+def _missing_name(diagnostic: Diagnostic) -> str | None:
+    """The field a missing-field diagnostic names (its first backticked word)."""
+    found = _BACKTICKED.search(diagnostic.message)
+    return found.group(1) if found else None
 
 
 def _object_of_missing_is(analysis: Analysis, diagnostic: Diagnostic, obj: Object) -> bool:
