@@ -8,8 +8,8 @@
 -- to a JSON list written to `out`. Any failure is written there as {error=...}
 -- and Neovim exits non-zero, so pytest shows why.
 --
--- Written for Neovim 0.7 (Debian 12's package) and later: vim.lsp.start_client
--- and buf_attach_client rather than vim.lsp.start (0.8+), and either
+-- Written for Neovim 0.7 (Debian 12's package) and later: vim.lsp.start where
+-- it exists (0.8+), else vim.lsp.start_client and buf_attach_client; either
 -- formatting command.
 
 local plan_file = os.getenv("STYX_NVIM_PLAN")
@@ -41,17 +41,26 @@ local bufnr = vim.api.nvim_get_current_buf()
 vim.bo[bufnr].expandtab = true
 vim.bo[bufnr].shiftwidth = 4
 vim.bo[bufnr].tabstop = 4
-local client_id = vim.lsp.start_client({
+local config = {
   name = "styx",
   cmd = plan.cmd,
   root_dir = plan.root,
   handlers = handlers,
   flags = { debounce_text_changes = 0 },
-})
+}
+local client_id
+if vim.lsp.start then
+  -- Neovim 0.8 and later: start (or reuse) the client and attach this buffer.
+  client_id = vim.lsp.start(config, { bufnr = bufnr })
+else
+  client_id = vim.lsp.start_client(config)
+  if client_id then
+    vim.lsp.buf_attach_client(bufnr, client_id)
+  end
+end
 if not client_id then
   fail("the client did not start")
 end
-vim.lsp.buf_attach_client(bufnr, client_id)
 local uri = vim.uri_from_bufnr(bufnr)
 
 local function client()
