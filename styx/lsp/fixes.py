@@ -317,7 +317,8 @@ def _add_fields(
     if not chosen or (everything and len(missing) == len(required)):
         return None
     lines = [f"{write.key(info.name)}{_attached(info, obj.form)}" for info in chosen]
-    edit = _insertion(analysis, obj, lines, is_root=not path)
+    braced = analysis.tree is not None and analysis.tree.explicit_root
+    edit = _insertion(analysis, obj, lines, is_root=not path and not braced)
     if edit is None:
         return None
     names = ", ".join(f"`{info.name}`" for info in chosen[:_TITLE_NAMES])

@@ -1,7 +1,8 @@
 """In process, over generated documents against one schema: every code
 action, inlay hint, reference search, on-type formatting and completion at
-every kind of place answers without raising, and every fix's edits are
-well formed (inside the text, not overlapping) and change the text."""
+every kind of place answers without raising, every fix's edits are well
+formed (inside the text, not overlapping) and change the text, and a
+preferred quick fix leaves fewer diagnostics of the kind it fixes."""
 
 from __future__ import annotations
 
@@ -65,9 +66,31 @@ _pieces = st.sampled_from(
     ]
 )
 
-_documents = st.lists(_pieces, max_size=14).map(
-    lambda parts: "@schema ./p.schema.styx\n\n" + "".join(parts)
+_lines = st.sampled_from(
+    [
+        "name x\n",
+        "nmae x\n",
+        "port 1\n",
+        "port one\n",
+        "level\n",
+        "level warm\n",
+        "mode @fsat\n",
+        "mode @other{x 1}\n",
+        "flag yes\n",
+        "old 3\n",
+        "tags (a d)\n",
+        "server {}\n",
+        "server {\n  timeout 5s\n}\n",
+        "// comment\n",
+    ]
 )
+
+# Mostly valid documents (each line once), which get validated and so get
+# schema fixes; and anything at all.
+_documents = st.one_of(
+    st.lists(_lines, max_size=10, unique=True),
+    st.lists(_pieces, max_size=14),
+).map(lambda parts: "@schema ./p.schema.styx\n\n" + "".join(parts))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +100,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_documents, where=st.floats(0, 1))
 def test_every_handler_answers_and_fixes_are_well_formed(
     folder: Path, text: str, where: float
@@ -99,7 +122,13 @@ def test_every_handler_answers_and_fixes_are_well_formed(
             for span, new in sorted(fix.edits, key=lambda e: e[0].start, reverse=True):
                 changed[span.start : span.end] = new.encode("utf-8")
             assert bytes(changed) != data, fix
-            changed.decode("utf-8")
+            after = changed.decode("utf-8")
+            if fix.preferred and fix.fixes:
+                code = fix.fixes[0].code
+                again = analyze(str(folder / "p.styx"), after)
+                before = [d for d in analysis.outcome.diagnostics if d.code == code]
+                remaining = [d for d in again.outcome.diagnostics if d.code == code]
+                assert len(remaining) < len(before), (fix, after)
         line, column = analysis.index.utf16_position(offset)
         position = types.Position(line=line, character=column)
         context = types.CodeActionContext(diagnostics=[])
