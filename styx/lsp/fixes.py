@@ -305,8 +305,10 @@ def _object_at(tree: Document, offset: int) -> tuple[list[Segment], Object]:
 def _add_fields(
     analysis: Analysis, schema: m.Schema, path: list[Segment], obj: Object, *, everything: bool
 ) -> Fix | None:
-    """The missing required fields (or every missing field), in schema
-    order, each with its default or a value of its type."""
+    """The missing required fields (or every missing field), each with its
+    default or a value of its type, each written before the first entry
+    the schema lists after it (after the last entry when none is), so that
+    an object in schema order stays in it."""
     if obj.form is ObjectForm.PATH:  # `a.b 1` has no braces to write into
         return None
     fields = fields_of(places_at(schema, path))
@@ -316,15 +318,13 @@ def _add_fields(
     chosen = missing if everything else required
     if not chosen or (everything and len(missing) == len(required)):
         return None
-    lines = [f"{write.key(info.name)}{_attached(info, obj.form)}" for info in chosen]
     braced = analysis.tree is not None and analysis.tree.explicit_root
-    edit = _insertion(analysis, obj, lines, is_root=not path and not braced)
-    if edit is None:
-        return None
+    ranks = {info.name: rank for rank, info in enumerate(fields)}
+    edits = _placed(analysis, obj, chosen, ranks, is_root=not path and not braced)
     names = ", ".join(f"`{info.name}`" for info in chosen[:_TITLE_NAMES])
     more = ", …" if len(chosen) > _TITLE_NAMES else ""
     if everything:
-        return Fix(f"Fill in all fields: {names}{more}", (edit,), kind=REWRITE)
+        return Fix(f"Fill in all fields: {names}{more}", edits, kind=REWRITE)
     missing_names = {info.name for info in chosen}
     resolved = tuple(
         d
@@ -333,7 +333,7 @@ def _add_fields(
         and _missing_name(d) in missing_names
         and _object_of_missing_is(analysis, d, obj)
     )[: len(chosen)]
-    return Fix(f"Add missing fields: {names}{more}", (edit,), preferred=True, fixes=resolved)
+    return Fix(f"Add missing fields: {names}{more}", edits, preferred=True, fixes=resolved)
 
 
 def _deprecated_field(info: FieldInfo) -> bool:
@@ -361,9 +361,56 @@ def _attached(info: FieldInfo, form: ObjectForm) -> str:
     return f">{value}" if form is ObjectForm.ATTRIBUTES else f" {value}"
 
 
+def _placed(
+    analysis: Analysis,
+    obj: Object,
+    chosen: list[FieldInfo],
+    ranks: dict[str, int],
+    *,
+    is_root: bool,
+) -> tuple[tuple[Span, str], ...]:
+    """The edits writing ``chosen`` into ``obj``: each group of fields
+    before the earliest written entry that the schema lists after them
+    (in that entry's indentation, above its comments), the rest after the
+    last entry. Attributes, and entries sharing lines, only get the latter."""
+    index = analysis.index
+    declaration = _declaration(analysis) if is_root else None
+    entries = [e for e in obj.entries if e is not declaration]
+    lines = {info.name: f"{write.key(info.name)}{_attached(info, obj.form)}" for info in chosen}
+    one_line = not is_root and index.line_of(obj.start) == index.line_of(obj.end)
+    floor = _floor(analysis, obj, declaration)
+    chunks, shared = _chunks(analysis, entries, floor) if entries else ([], False)
+    if one_line:
+        chunks = [_own_span(e) for e in entries]
+    if obj.form is ObjectForm.ATTRIBUTES or (shared and not one_line):
+        return (_insertion(analysis, obj, list(lines.values()), is_root=is_root),)
+    written = [
+        (ranks[_key_name(e.key)], position)
+        for position, e in enumerate(entries)
+        if _key_name(e.key) in ranks
+    ]
+    groups: dict[int | None, list[str]] = {}
+    for info in chosen:
+        later = [position for rank, position in written if rank > ranks[info.name]]
+        groups.setdefault(min(later) if later else None, []).append(lines[info.name])
+    edits = []
+    for anchor, group in groups.items():
+        if anchor is None:
+            edits.append(_insertion(analysis, obj, group, is_root=is_root))
+            continue
+        start = chunks[anchor].start
+        if one_line:
+            edits.append((Span(start, start), "".join(f"{line}, " for line in group)))
+            continue
+        line_start = index.line_start(index.line_of(start))
+        indent = index.slice(Span(line_start, start))
+        edits.append((Span(line_start, line_start), "".join(f"{indent}{line}\n" for line in group)))
+    return tuple(sorted(edits, key=lambda edit: edit[0].start))
+
+
 def _insertion(
     analysis: Analysis, obj: Object, lines: list[str], *, is_root: bool
-) -> tuple[Span, str] | None:
+) -> tuple[Span, str]:
     """Where and how new entries go into ``obj``, in its own layout."""
     index = analysis.index
     entries = [e for e in obj.entries if not (is_root and e is _declaration(analysis))]
@@ -437,7 +484,7 @@ def _reorder(analysis: Analysis, schema: m.Schema, path: list[Segment], obj: Obj
     )
     if wanted == list(range(len(entries))):
         return None
-    chunks = _chunks(analysis, entries)
+    chunks, _ = _chunks(analysis, entries, _floor(analysis, obj, declaration))
     text = analysis.text.encode("utf-8")
     pieces: list[bytes] = []
     for position, source in enumerate(wanted):
@@ -449,19 +496,29 @@ def _reorder(analysis: Analysis, schema: m.Schema, path: list[Segment], obj: Obj
     return Fix("Reorder fields as the schema lists them", (edit,), kind=REWRITE)
 
 
-def _chunks(analysis: Analysis, entries: list[Entry]) -> list[Span]:
+def _floor(analysis: Analysis, obj: Object, declaration: Entry | None) -> int:
+    """The first line an entry's comments may start on: after the opening
+    brace, after the ``@schema`` line, or the document's first."""
+    index = analysis.index
+    if declaration is not None:
+        return index.line_of(declaration.span.end) + 1
+    if obj.form is ObjectForm.BLOCK and index.slice(Span(obj.start, obj.start + 1)) == "{":
+        return index.line_of(obj.start) + 1
+    return 0
+
+
+def _chunks(analysis: Analysis, entries: list[Entry], floor: int) -> tuple[list[Span], bool]:
     """Each entry's extent when moved: its own lines, with the comments
-    directly above it and the rest of its last line; just the entry when
-    two entries share a line."""
+    directly above it (from line ``floor`` on) and the rest of its last
+    line; just the entry when two entries share a line (and then True)."""
     index = analysis.index
     lines = [(index.line_of(e.key.start), index.line_of(e.span.end)) for e in entries]
     shared = any(lines[i][1] >= lines[i + 1][0] for i in range(len(lines) - 1))
     if shared:
-        return [_own_span(e) for e in entries]
+        return [_own_span(e) for e in entries], True
     comments = analysis.tree.comments if analysis.tree is not None else []
     comment_lines = {index.line_of(c.start): c for c in comments}
     chunks = []
-    floor = index.line_of(entries[0].key.start) if entries else 0
     for position, entry in enumerate(entries):
         first, last = lines[position]
         if entry.doc is not None:
@@ -471,7 +528,7 @@ def _chunks(analysis: Analysis, entries: list[Entry]) -> list[Span]:
             first -= 1
         start = index.line_start(first) + len(_leading(index, first) or "")
         chunks.append(Span(start, index.line_end(last)))
-    return chunks
+    return chunks, False
 
 
 def _comment_only(index: LineIndex, line: int, comment_lines: Mapping[int, object]) -> bool:

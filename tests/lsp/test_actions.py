@@ -96,7 +96,8 @@ async def test_add_missing_fields_at_root(client: LanguageClient, editor: Editor
     add = titled(actions, "Add missing fields: `name`, `port`")
     assert add.is_preferred
     fixed = edited(text, editor.uri, add)
-    assert fixed == HEAD + 'level warn\nname ""\nport 1\n'
+    # Before `level`, which the schema lists after them.
+    assert fixed == HEAD + 'name ""\nport 1\nlevel warn\n'
     await assert_clean(editor, fixed)
 
 
@@ -116,13 +117,14 @@ async def test_add_missing_fields_after_declaration_only(
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        # The object's own indentation (two spaces here), after its last entry.
+        # The object's own indentation (two spaces here), in schema order:
+        # before `timeout` and the comment above it.
         (
-            "server {\n  timeout 5s  // quick\n}\n",
-            'server {\n  timeout 5s  // quick\n  host ""\n}\n',
+            "server {\n  // soon\n  timeout 5s  // quick\n}\n",
+            'server {\n  host ""\n  // soon\n  timeout 5s  // quick\n}\n',
         ),
         # One line stays one line.
-        ("server {timeout 5s}\n", 'server {timeout 5s, host ""}\n'),
+        ("server {timeout 5s}\n", 'server {host "", timeout 5s}\n'),
         # An empty block opens up, one step deeper than its line.
         ("server {}\n", 'server {\n    host ""\n}\n'),
         # Attributes get another attribute.

@@ -123,19 +123,21 @@ def test_misspelt_key_in_dibs_config(tmp_path: Path) -> None:
 def test_add_missing_fields_gives_a_valid_document(app: Path) -> None:
     text = HEAD + "level warn\nserver {\n    timeout 5s\n}\n"
     app.write_text(text, encoding="utf-8")
+    middle = HEAD + 'name ""\nport 1\nlevel warn\nserver {\n    timeout 5s\n}\n'
     opened, root, nested = neovim.run(
         app,
         [
             {"op": "diagnostics"},
             {"op": "code_action", "title": "Add missing fields", "line": 2, "character": 0},
-            {"op": "code_action", "title": "Add missing fields", **at(text, "timeout")},
+            {"op": "code_action", "title": "Add missing fields", **at(middle, "timeout")},
         ],
     )
     assert codes(opened) == ["styx::missing-field"] * 3
     assert offered(root)["Add missing fields: `name`, `port`"] is True
-    assert root["text"] == HEAD + 'level warn\nserver {\n    timeout 5s\n}\nname ""\nport 1\n'
+    # In schema order: before `level`, which the schema lists after them.
+    assert root["text"] == middle
     assert codes(root) == ["styx::missing-field"]
-    expected = HEAD + 'level warn\nserver {\n    timeout 5s\n    host ""\n}\nname ""\nport 1\n'
+    expected = HEAD + 'name ""\nport 1\nlevel warn\nserver {\n    host ""\n    timeout 5s\n}\n'
     assert nested["text"] == expected
     assert nested["diagnostics"] == []
     # The command line agrees that the result validates.
