@@ -14,8 +14,9 @@ Design points, each with the failure it prevents:
   tree that looks a field up only for valueless keys, so a 2,000-line
   document costs a walk, not a schema lookup per entry.
 - Links point at what the server resolved: the schema file it read (a path
-  relative to the document, or a URL), and a schema file's ``imports``
-  relative to that file.
+  relative to the document, or a URL; for ``{id ..., cli ...}`` the file it
+  was found in, or the cache's read-only copy of a schema that is only
+  text), and a schema file's ``imports`` relative to that file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from lsprotocol import types
 from styx.lsp.analysis import Analysis
 from styx.lsp.cursor import walk
 from styx.lsp.fields import field_at
+from styx.lsp.navigation import materialised
 from styx.lsp.protocol import file_uri, lsp_range
 from styx.schema import model as m
 from styx.source import Span
@@ -122,6 +124,18 @@ def document_links(analysis: Analysis) -> list[types.DocumentLink]:
         target = _target(declaration.value.text, os.path.dirname(analysis.name), path)
         if target is not None:
             links.append(_link(analysis, declaration.value, target))
+    elif (
+        declaration is not None
+        and isinstance(declaration.value, Object)
+        and declaration.value.get("id") is not None
+        and analysis.schema is not None
+    ):
+        # `{id ..., cli ...}`: the schema found for it, or its cached copy.
+        path = analysis.binding.schema_path if analysis.binding is not None else None
+        path = path or materialised(analysis.schema.origin, analysis.schema)
+        target = file_uri(path) if path is not None else None
+        if target is not None:
+            links.append(_link(analysis, declaration.value, target))
     imports = tree.root.get("imports")
     if isinstance(imports, Object) and tree.root.get("schema") is not None:
         for entry in imports.entries:
@@ -142,7 +156,7 @@ def _target(reference: str, base_dir: str, resolved: str | None) -> str | None:
     return file_uri(os.path.abspath(path)) if os.path.isabs(base_dir) or resolved else None
 
 
-def _link(analysis: Analysis, value: Scalar, target: str) -> types.DocumentLink:
+def _link(analysis: Analysis, value: Value, target: str) -> types.DocumentLink:
     return types.DocumentLink(
         range=lsp_range(analysis.index, value.span),
         target=target,

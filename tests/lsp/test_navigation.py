@@ -214,6 +214,15 @@ async def test_definition_into_registered_schema(client: LanguageClient, tmp_pat
     )
     assert isinstance(to_schema, types.Location) and to_schema.uri == found.uri
 
+    # The registry declaration is a link to the same copy.
+    [link] = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=editor.identifier)
+    ) or [None]
+    assert link is not None and link.target == found.uri
+    assert link.range == types.Range(
+        start=types.Position(0, 8), end=types.Position(0, len(DIBS_DECLARATION))
+    )
+
 
 # ---------------------------------------------------------------- on-type formatting
 
@@ -377,6 +386,17 @@ async def test_changed_import_revalidates_dependents(
     again = await asyncio.wait_for(asyncio.wrap_future(waiting), TIMEOUT)
     assert again.uri == editor.uri
     assert [d.code for d in again.diagnostics] == ["styx::out-of-range"]
+
+    # An editor without file watching: saving the imported file in it.
+    common.write_text(
+        "meta {id c, version 2026-01-01}\nschema {\n  Port @int{min 1}\n}\n", encoding="utf-8"
+    )
+    waiting = client.protocol.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(common.as_uri()))
+    )
+    saved = await asyncio.wait_for(asyncio.wrap_future(waiting), TIMEOUT)
+    assert (saved.uri, list(saved.diagnostics)) == (editor.uri, [])
 
     # A file no open document depends on changes nothing (no publication).
     other = tmp_path / "unrelated.styx"
