@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 
 from lsprotocol import types
 
@@ -142,24 +143,67 @@ def references(
     if target is None:
         return []
     wanted = _identity(target)
-    known: dict[tuple[Segment, ...], list[Place]] = {}
-    locations = []
-    for path, entry in walk(tree):
-        parent = path[:-1]
-        places = known.get(parent)
-        if places is None:
-            places = known[parent] = places_at(schema, list(parent))
-        info = next((i for _, i in enter(places, path[-1]) if i is not None), None)
-        if info is not None and _identity(info) == wanted:
-            locations.append(
-                types.Location(uri=uri, range=lsp_range(analysis.index, entry.key.span))
-            )
-    locations.sort(key=lambda place: (place.range.start.line, place.range.start.character))
+    locations = _keys_where(analysis, uri, schema, lambda info: _identity(info) == wanted)
     if include_declaration:
         definition = _field_location(analysis, uri, target)
         if definition is not None:
             locations.insert(0, definition)
     return locations
+
+
+def uses_of_definition(
+    analysis: Analysis, uri: str, schema_file: str, key: Span
+) -> list[types.Location]:
+    """The keys of this document that are the field the schema file
+    ``schema_file`` defines at ``key``: references from a schema file into
+    the open documents it checks."""
+    schema = analysis.schema
+    if analysis.tree is None or schema is None:
+        return []
+    return _keys_where(
+        analysis,
+        uri,
+        schema,
+        lambda info: (
+            info.span == key
+            and info.origin is not None
+            and info.origin.filename is not None
+            and os.path.abspath(info.origin.filename) == schema_file
+        ),
+    )
+
+
+def _keys_where(
+    analysis: Analysis, uri: str, schema: m.Schema, wanted: Callable[[FieldInfo], bool]
+) -> list[types.Location]:
+    """Every key of the document whose field ``wanted`` accepts, walking the
+    tree once and asking the schema once per object."""
+    assert analysis.tree is not None
+    known: dict[tuple[Segment, ...], list[Place]] = {}
+    locations = []
+    for path, entry in walk(analysis.tree):
+        parent = path[:-1]
+        places = known.get(parent)
+        if places is None:
+            places = known[parent] = places_at(schema, list(parent))
+        info = next((i for _, i in enter(places, path[-1]) if i is not None), None)
+        if info is not None and wanted(info):
+            where = lsp_range(analysis.index, entry.key.span)
+            locations.append(types.Location(uri=uri, range=where))
+    locations.sort(key=lambda place: (place.range.start.line, place.range.start.character))
+    return locations
+
+
+def definition_key(analysis: Analysis, offset: int) -> Span | None:
+    """In a schema file, the key at ``offset`` that defines a field."""
+    tree = analysis.tree
+    if tree is None or not _is_schema_file(tree):
+        return None
+    found = entry_at(tree, offset)
+    if found is None or not isinstance(found[1].key, Scalar):
+        return None
+    key = found[1].key
+    return key.span if key.start <= offset <= key.end else None
 
 
 def _identity(info: FieldInfo) -> tuple[str, Span | None, int]:

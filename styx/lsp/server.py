@@ -292,7 +292,18 @@ def build() -> StyxServer:
         if analysis is None:
             return None
         offset = protocol.offset_of(analysis.index, params.position)
-        return navigation.references(analysis, uri, offset, params.context.include_declaration)
+        found = navigation.references(analysis, uri, offset, params.context.include_declaration)
+        # In a schema file, a field's key: its uses in the open documents it checks.
+        key = navigation.definition_key(analysis, offset)
+        path = protocol.uri_to_path(uri)
+        if key is not None and path is not None:
+            for other in server.dependents(uri):
+                other_analysis = server.analysis(other)
+                if other_analysis is not None:
+                    found += navigation.uses_of_definition(
+                        other_analysis, other, os.path.abspath(path), key
+                    )
+        return found
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @guarded

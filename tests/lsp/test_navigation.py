@@ -184,6 +184,26 @@ async def test_references_to_a_type_in_schema_file(client: LanguageClient, tmp_p
     ]
 
 
+async def test_references_from_schema_field_into_open_documents(
+    client: LanguageClient, editor: Editor, tmp_path: Path
+) -> None:
+    text = HEAD + "port 1\nserver {port 2}\nservers ({mode slow, port 4})\n"
+    await editor.open(text)
+    schema = Editor(client, tmp_path / "app.schema.styx")
+    await schema.open(SCHEMA)
+    line, column = position_of(SCHEMA, "port @optional")
+    found = await client.text_document_references_async(
+        types.ReferenceParams(
+            **schema.at(line, column + 1),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert [(f.uri, f.range.start.line, f.range.start.character) for f in found or []] == [
+        (editor.uri, 2, 8),
+        (editor.uri, 3, 21),
+    ]
+
+
 # ---------------------------------------------------------------- definition
 
 
