@@ -49,7 +49,13 @@ def run(
         ),
         encoding="utf-8",
     )
-    environment = {**os.environ, "STYX_NVIM_PLAN": str(plan), "XDG_STATE_HOME": str(work)}
+    # Neovim's log and state, and the server's schema cache, stay in the test's folder.
+    environment = {
+        **os.environ,
+        "STYX_NVIM_PLAN": str(plan),
+        "XDG_STATE_HOME": str(work / "state"),
+        "XDG_CACHE_HOME": str(work / "cache"),
+    }
     done = subprocess.run(
         [executable, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {DRIVER}"],
         env=environment,
