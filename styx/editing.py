@@ -43,6 +43,7 @@ from styx.syntax import keypath
 from styx.syntax.merge import merged_entries
 from styx.syntax.parser import StyxSyntaxError, parse
 from styx.syntax.tree import Document, Entry, Object, ObjectForm, Sequence, Unit, Value
+from styx.syntax.tree import Tagged as TaggedNode
 
 __all__ = [
     "EditError",
@@ -119,6 +120,19 @@ def path_segments(path: str) -> list[Segment]:
     return out
 
 
+def _into_tag(value: Value) -> tuple[str, Any]:
+    """The payload of a tag (of a chain, the innermost) when it is an object
+    or a sequence; else the value unchanged."""
+    payload: Value | None = value
+    while isinstance(payload, TaggedNode):
+        payload = payload.payload
+    if type(payload) is Object:
+        return "object", [_Node(payload, None)]
+    if isinstance(payload, Sequence):
+        return "sequence", payload
+    return "value", value
+
+
 def _matches(nodes: list[_Node], key: Any) -> list[tuple[_Node, Entry]]:
     if isinstance(key, int) and not isinstance(key, bool):
         raise TypeError(f"an object is indexed by key, not {key!r}")
@@ -153,7 +167,7 @@ class ObjectView(MutableMapping[Any, Any]):
         return keypath.join([("@", s.tag) if isinstance(s, Tagged) else s for s in self._path])
 
     def _nodes(self) -> list[_Node]:
-        kind, found = self._doc._walk(self._path)
+        kind, found = self._doc._walk(self._path, through_tags=True)
         if kind != "object":
             raise KeyError(f"{self.path} is no longer an object")
         nodes: list[_Node] = found
@@ -331,22 +345,36 @@ class EditedDocument(ObjectView):
 
     # ---- paths
     def at(self, path: str) -> Any:
-        """The value at a path such as ``server.ports[0]`` (see `styx.syntax.keypath`)."""
-        segments = path_segments(path)
-        target: Any = self
-        for segment in segments:
-            target = target[segment]
-        return target
+        """The value at a path such as ``server.ports[0]`` (see
+        `styx.syntax.keypath`); a tag's payload is under the tag's own key
+        (``db.url`` in ``db @postgres{url x}``), as diagnostics name it.
+        ``doc["db"]`` itself reads as `styx.Tagged` data; paths go through."""
+        return self._view(tuple(path_segments(path)))
 
     def set_at(self, path: str, value: Any) -> None:
         """Set the value at a path; missing objects on the way are created."""
-        segments = path_segments(path)
-        target: Any = self
-        for segment in segments[:-1]:
-            if not isinstance(segment, int) and segment not in target:
-                target[segment] = {}
-            target = target[segment]
-        target[segments[-1]] = value
+        segments = tuple(path_segments(path))
+        for depth in range(1, len(segments)):
+            parent, segment = segments[: depth - 1], segments[depth - 1]
+            view = self._container(parent)
+            if isinstance(segment, int) or not isinstance(view, ObjectView):
+                continue
+            if segment not in view:
+                view[segment] = {}
+        self._container(segments[:-1])[segments[-1]] = value
+
+    def delete_at(self, path: str) -> None:
+        segments = tuple(path_segments(path))
+        del self._container(segments[:-1])[segments[-1]]
+
+    def _container(self, path: Path) -> Any:
+        """The object or sequence view at ``path`` (through tags)."""
+        kind, _ = self._walk(path, through_tags=True)
+        if kind == "object":
+            return ObjectView(self, path)
+        if kind == "sequence":
+            return SequenceView(self, path)
+        raise TypeError("a scalar holds no keys")
 
     def text_at(self, path: str) -> str:
         """The text of the value at ``path`` as the document writes it (an
@@ -361,20 +389,17 @@ class EditedDocument(ObjectView):
             found = found[0].obj
         return self._source[found.start : found.end].decode("utf-8")
 
-    def delete_at(self, path: str) -> None:
-        segments = path_segments(path)
-        target: Any = self
-        for segment in segments[:-1]:
-            target = target[segment]
-        del target[segments[-1]]
-
     # ---- locating
-    def _walk(self, path: Path) -> tuple[str, Any]:
+    def _walk(self, path: Path, *, through_tags: bool = False) -> tuple[str, Any]:
         """Follow ``path``: ("object", [nodes]), ("sequence", Sequence) or
-        ("value", Value). Raises KeyError, IndexError or TypeError."""
+        ("value", Value). A tag whose payload is an object or a sequence is
+        gone through when more of the path follows (or ``through_tags``).
+        Raises KeyError, IndexError or TypeError."""
         kind = "object"
         found: Any = [_Node(self._document.root, None)]
         for segment in path:
+            if kind == "value":
+                kind, found = _into_tag(found)
             if kind == "object":
                 matches = _matches(found, segment)
                 if not matches:
@@ -398,6 +423,8 @@ class EditedDocument(ObjectView):
                     kind, found = "value", item
             else:
                 raise KeyError(segment)
+        if through_tags and kind == "value":
+            kind, found = _into_tag(found)
         return kind, found
 
     def _view(self, path: Path) -> Any:
@@ -475,7 +502,7 @@ class SequenceView(MutableSequence[Any]):
         self._path = path
 
     def _sequence(self) -> Sequence:
-        kind, found = self._doc._walk(self._path)
+        kind, found = self._doc._walk(self._path, through_tags=True)
         if kind != "sequence":
             raise KeyError("no longer a sequence")
         sequence: Sequence = found

@@ -182,3 +182,19 @@ def test_success_prints_one_summary_line_on_a_terminal(project: Path) -> None:
             os.close(follower)
     assert done.returncode == 0 and done.stdout == b""
     assert written.decode().strip().splitlines() == ["ok: 2 documents checked"]
+
+
+def test_the_path_of_a_diagnostic_is_one_get_and_set_understand(run_styx, tmp_path: Path) -> None:
+    (tmp_path / "schema.styx").write_text(
+        SCHEMA.replace("ports @seq(@int)", "db @enum{pg @object{port @int}}"), encoding="utf-8"
+    )
+    (tmp_path / "app.styx").write_text(
+        "@schema schema.styx\nlistener {host h, port 1}\ndb @pg{port x}\n", encoding="utf-8"
+    )
+    done = run_styx("check", "--format", "json", "app.styx", cwd=tmp_path)
+    path = json.loads(done.stdout)[0]["path"]
+    assert path == "db.port"
+    assert run_styx("get", "app.styx", path, cwd=tmp_path).stdout == "x\n"
+    assert run_styx("set", "app.styx", path, "5432", cwd=tmp_path).returncode == 0
+    assert run_styx("check", "app.styx", cwd=tmp_path).returncode == 0
+    assert "db @pg{port 5432}\n" in (tmp_path / "app.styx").read_text()

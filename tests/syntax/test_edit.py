@@ -293,3 +293,14 @@ def test_an_object_spread_over_dotted_paths_is_replaced_whole() -> None:
     doc["a"]["b"] = {"z": "1"}
     assert str(doc) == "a.b {\n    z 1\n}\nc 3\n"
     assert styx.loads(str(doc)) == {"a": {"b": {"z": "1"}}, "c": "3"}
+
+
+def test_paths_go_through_tag_payloads_as_diagnostics_name_them() -> None:
+    doc = styx.edit("db @pg{url x, pool 5}\nl @list(1 2)\n")
+    assert doc["db"] == styx.Tagged("pg", {"url": "x", "pool": "5"})
+    assert (doc.at("db.url"), doc.at("l[1]")) == ("x", "2")
+    doc.set_at("db.url", "y")
+    doc.set_at("l[0]", 9)
+    doc.delete_at("db.pool")
+    doc.set_at("db.extra.deep", 1)
+    assert str(doc) == "db @pg{url y, extra {deep 1}}\nl @list(9 2)\n"
