@@ -174,8 +174,8 @@ def set_(
     color: ColorOption = Color.AUTO,
 ) -> None:
     """Set the value at a key path, changing nothing else in the file (missing
-    objects on the way are created). The result must fit the document's
-    declared schema. Exit 0 written, 2 not written."""
+    objects on the way are created). A change that brings an error against the
+    declared schema is refused. Exit 0 written, 2 not written."""
     raise typer.Exit(verbs.set_(path, key_path, value, literal=string, color=color.value))
 
 

@@ -13,8 +13,10 @@ Design points, each with the failure it prevents:
   ``jq -r`` gives it; anything else is printed as written in the file.
 * ``set`` reads VALUE as Styx (``9090``, ``{cert a.pem}``, ``(a b)``, ``@``)
   unless ``--string`` says it is literal text, and validates the edited
-  document against its declared schema before writing: a script cannot leave
-  a configuration its program will refuse. The file is replaced atomically.
+  document against its declared schema before writing: a script cannot make
+  a configuration its program will refuse. Errors the file already had do
+  not block a change (else a broken file could not be repaired one value at
+  a time); an error the change brings does. The file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -107,14 +109,22 @@ def set_value(
         message = f"cannot set `{path}`: {_reason(error)}"
         return _failed(parsed, _problem(BAD_PATH, source.name, message)), EditExit.CANNOT
     edited = str(doc)
-    checked, _ = with_schema(
-        parse_source(Source(source.name, edited)), SchemaCache(), override=None
-    )
+    cache = SchemaCache()
+    checked, _ = with_schema(parse_source(Source(source.name, edited)), cache, override=None)
     if checked.code is not ExitCode.OK:
-        return checked, EditExit.CANNOT
+        before, _ = with_schema(parsed, cache, override=None)
+        known = {_gist(d) for d in before.diagnostics if d.is_error}
+        if any(_gist(d) not in known for d in checked.diagnostics if d.is_error):
+            return checked, EditExit.CANNOT
     result = parsed.then(edited)
-    result.diagnostics = checked.diagnostics  # warnings of the edited document
+    result.diagnostics = [d for d in checked.diagnostics if not d.is_error]
     return result, EditExit.OK
+
+
+def _gist(diagnostic: Diagnostic) -> tuple[str, str]:
+    """What an error says, without where: the same problem moves when text
+    before it changes length."""
+    return diagnostic.code, diagnostic.message
 
 
 def _reason(error: Exception) -> str:

@@ -198,3 +198,13 @@ def test_the_path_of_a_diagnostic_is_one_get_and_set_understand(run_styx, tmp_pa
     assert run_styx("set", "app.styx", path, "5432", cwd=tmp_path).returncode == 0
     assert run_styx("check", "app.styx", cwd=tmp_path).returncode == 0
     assert "db @pg{port 5432}\n" in (tmp_path / "app.styx").read_text()
+
+
+def test_set_can_repair_a_broken_file_one_value_at_a_time(run_styx, project: Path) -> None:
+    broken = DOCUMENT.replace("port 80", "port eighty").replace("(1 2 3)", "(1 2 x)")
+    (project / "app.styx").write_text(broken, encoding="utf-8")
+    assert run_styx("set", "app.styx", "listener.port", "80", cwd=project).returncode == 0
+    assert run_styx("check", "app.styx", cwd=project).returncode == 2  # ports[2] still wrong
+    assert run_styx("set", "app.styx", "ports[2]", "3", cwd=project).returncode == 0
+    assert (project / "app.styx").read_text() == DOCUMENT
+    assert run_styx("set", "app.styx", "ports[0]", "one", cwd=project).returncode == 2
