@@ -114,7 +114,7 @@ def path_segments(path: str) -> list[Segment]:
     out: list[Segment] = []
     for segment in keypath.parse_path(path):
         if isinstance(segment, tuple):
-            out.append(Tagged(segment[1]))
+            out.append(Tagged(segment[1], segment[2] if len(segment) > 2 else None))
         else:
             out.append(segment)
     return out

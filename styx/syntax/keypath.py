@@ -40,8 +40,9 @@ from styx.syntax.tree import (
 )
 
 #: A parsed path segment: a scalar key, a sequence index, the unit key
-#: (None) or a tag key (``("@", name)``).
-Segment = str | int | None | tuple[str, str]
+#: (None) or a tag key (``("@", name)``, or ``("@", name, payload)`` for
+#: ``@env"PATH"``).
+Segment = str | int | None | tuple[str, ...]
 
 _BARE_SEGMENT = re.compile(r"[A-Za-z0-9_\-:/+~*$%&!?;'^|`]+")
 _TAG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -62,6 +63,9 @@ def key_text(key: Value) -> str:
     if isinstance(key, Unit):
         return "@"
     if isinstance(key, Tagged):
+        payload = key.payload
+        if isinstance(payload, Scalar):
+            return "@" + key.name + write.quote(payload.text)
         return "@" + key.name
     return "?"
 
@@ -79,7 +83,8 @@ def segment_text(segment: Segment) -> str:
     if isinstance(segment, int):
         return f"[{segment}]"
     if isinstance(segment, tuple):
-        return "@" + segment[1]
+        payload = write.quote(segment[2]) if len(segment) > 2 else ""
+        return "@" + segment[1] + payload
     return _quoted_unless_plain(segment)
 
 
@@ -130,8 +135,12 @@ def parse_path(text: str) -> list[Segment]:
                 segments.append(None)
                 pos += 1
             else:
-                segments.append(("@", match.group()))
                 pos = match.end()
+                if text.startswith('"', pos):
+                    payload, pos = _quoted(text, pos)
+                    segments.append(("@", match.group(), payload))
+                else:
+                    segments.append(("@", match.group()))
         else:
             match = _BARE_SEGMENT.match(text, pos)
             if match is None:

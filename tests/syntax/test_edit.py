@@ -304,3 +304,10 @@ def test_paths_go_through_tag_payloads_as_diagnostics_name_them() -> None:
     doc.delete_at("db.pool")
     doc.set_at("db.extra.deep", 1)
     assert str(doc) == "db @pg{url y, extra {deep 1}}\nl @list(9 2)\n"
+
+
+def test_tag_keys_with_payloads_are_addressed_by_path() -> None:
+    doc = styx.edit('@env"PATH" /bin\n@env"HOME" /root\n')
+    assert doc.at('@env"HOME"') == "/root"
+    doc.set_at('@env"PATH"', "/usr/bin")
+    assert str(doc) == '@env"PATH" /usr/bin\n@env"HOME" /root\n'
