@@ -229,20 +229,26 @@ class _Writer:
     def _drive(self, root: Any) -> None:
         out = self.out
         stack: list[Iterator[Any]] = [self.document(root)]
+        depth = 0
         while stack:
             item: Any = next(stack[-1], _DONE)
             if item is _DONE:
                 stack.pop()
-            elif isinstance(item, str):
-                self.out.append(item)
+                continue
+            if isinstance(item, tuple):
+                value, tp = item
+                if type(value) is not str or tp is not None:
+                    stack.append(self.value(value, tp))
+                    continue
+                item = scalar_text(value)  # the common case, without a generator
+            if isinstance(item, str):
+                if item.startswith("<<") and depth:
+                    item = _indented(item, _INDENT * depth)
+                out.append(item)
             elif isinstance(item, _Leave):
                 self.active.discard(item.ident)
             else:
-                value, tp = item
-                if type(value) is str and tp is None:  # the common case, without a generator
-                    out.append(scalar_text(value))
-                else:
-                    stack.append(self.value(value, tp))
+                depth += item
 
     def _enter(self, value: Any) -> Iterator[Any]:
         ident = id(value)
@@ -323,7 +329,9 @@ class _Writer:
             yield "{}"
         else:
             yield "{\n"
+            yield 1
             yield from self.entries(buffered)
+            yield -1
             yield "}"
         yield _Leave(id(value))
 
@@ -331,12 +339,14 @@ class _Writer:
         yield from self._enter(value)
         flat = all(_flat(item) for item in value)
         yield "(" if flat else "(\n"
+        yield 1
         for index, item in enumerate(value):
             if index and flat:
                 yield " "
             yield (item, types[index])
             if not flat:
                 yield "\n"
+        yield -1
         yield ")"
         yield _Leave(id(value))
 
@@ -366,6 +376,18 @@ def _one_line_atom(value: Any) -> bool:
         return True
     text = None if isinstance(value, enum.Enum) else _atom_text(value)
     return text is not None and "\n" not in text
+
+
+_INDENT = "    "
+
+
+def _indented(heredoc: str, indent: str) -> str:
+    """A heredoc whose content and closing line sit at ``indent`` (the
+    closing line's indentation is stripped from the content on reading, and
+    the formatter keeps a heredoc's lines as written)."""
+    head, _, rest = heredoc.partition("\n")
+    lines = rest.splitlines(keepends=True)
+    return head + "\n" + "".join(line if line == "\n" else indent + line for line in lines)
 
 
 def _flat(item: Any) -> bool:
@@ -447,6 +469,11 @@ def dumps(obj: Any, *, schema: Any = None) -> str:
     from styx.format import format_source
 
     text = format_source(_Writer().run(obj))
+    for _ in range(2):  # a fixed point of `styx fmt`, should one pass not reach it
+        again = format_source(text)
+        if again == text:
+            break
+        text = again
     if schema is not None:
         from styx.loading import check_against
 

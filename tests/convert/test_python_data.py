@@ -220,8 +220,11 @@ def test_quoting_table(text: str, token: str) -> None:
 
 def test_multi_line_text_is_a_heredoc() -> None:
     text = styx.dumps({"sql": "SELECT 1;\nSELECT 2;\n", "x": "EOF\n"})
-    assert "sql <<EOF\n    SELECT 1;\n" in text
+    assert "sql <<EOF\nSELECT 1;\nSELECT 2;\nEOF\n" in text
     assert "x <<EOF1\n" in text
+    nested = styx.dumps({"o": {"sql": "a\n\n  b\n"}})
+    assert "    sql <<EOF\n    a\n\n      b\n    EOF\n" in nested  # content at its entry's indent
+    assert styx.loads(nested) == {"o": {"sql": "a\n\n  b\n"}}
     assert styx.loads(text) == {"sql": "SELECT 1;\nSELECT 2;\n", "x": "EOF\n"}
 
 

@@ -224,7 +224,7 @@ def test_multi_line_values_are_indented_where_they_land() -> None:
     doc = styx.edit("outer {\n  inner {\n    x 1\n  }\n}\n")
     doc["outer"]["inner"]["sql"] = "SELECT 1;\nSELECT 2;\n"
     text = str(doc)
-    assert "    x 1\n    sql <<EOF\n        SELECT 1;\n" in text
+    assert "    x 1\n    sql <<EOF\n    SELECT 1;\n    SELECT 2;\n    EOF\n  }\n}\n" in text
     assert styx.loads(text)["outer"]["inner"]["sql"] == "SELECT 1;\nSELECT 2;\n"
 
 
