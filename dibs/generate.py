@@ -16,8 +16,12 @@ import importlib.util
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dibs.migrations import NAME_PATTERN, NO_TRANSACTION_LINE
+
+if TYPE_CHECKING:
+    from dibs.schema.changes import SchemaDiff
 
 #: Characters a migration name may not contain become one underscore.
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]+")
@@ -127,3 +131,16 @@ def from_diff(
     lines += [f"-- WARNING: {warning}" for warning in warnings]
     lines += [f"-- NOTE: {note}" for note in notes]
     return "\n".join(lines) + "\n\n" + sql.rstrip("\n") + "\n"
+
+
+def diff_content(difference: SchemaDiff) -> Callable[[str, str], str]:
+    """The ``content`` for `generate` of a migration written from
+    ``difference`` (`dibs generate-from-diff`, the terminal UI's ``g``): its
+    SQL, its destructive changes as warnings and the risks of the others as
+    notes."""
+    changes = difference.changes
+    warnings = [f"{c.description}: {c.note}" for c in changes if c.destructive]
+    notes = [f"{c.description}: {c.note}" for c in changes if c.note and not c.destructive]
+    return lambda stem, created: from_diff(
+        stem, created, difference.sql(), difference.transactional, warnings, notes
+    )

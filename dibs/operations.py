@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # dibs.runner imports psycopg (~0.2 s): the CLI never runs migrations
     # itself, so `dibs status` must not pay for it (issue 5: status <= 1 s)
     from dibs.runner import RunOptions
+    from dibs.schema.changes import SchemaDiff
 
 #: A file of ``NAME=value`` lines beside ``.config/`` (not in the image).
 DOTENV = ".env"
@@ -144,3 +145,54 @@ def diff(
     with program or DbProgram.from_config(located) as program:
         changes: dict[str, Any] = program.call("diff", params)
     return changes
+
+
+def overview(
+    located: Located,
+    url: str,
+    renames: Mapping[str, str] | None = None,
+    program: DbProgram | None = None,
+) -> dict[str, Any]:
+    """What the terminal UI shows, from one start of the db program: its
+    ``schema``, the migration ``status`` and the ``diff``, each as the verb of
+    that name returns it. The schema comes from the code alone, so it is
+    there even when the database is not: an error answer to ``status`` or
+    ``diff`` leaves that part None and its text in ``status_error`` or
+    ``diff_error`` (a database that cannot be reached is not asked twice)."""
+    params = {"database_url": url, "renames": dict(renames or {}), "concurrently": False}
+    result: dict[str, Any] = dict.fromkeys(("status", "diff", "status_error", "diff_error"))
+    with program or DbProgram.from_config(located) as program:
+        result["schema"] = program.call("schema")
+        try:
+            result["status"] = program.call("status", {"database_url": url})
+        except RemoteError as error:
+            result["status_error"] = result["diff_error"] = str(error)
+            return result
+        try:
+            result["diff"] = program.call("diff", params)
+        except RemoteError as error:
+            result["diff_error"] = str(error)
+    return result
+
+
+def migrations_folder(located: Located) -> Path:
+    """Where new migrations are written: the ``migrations/`` folder of the
+    db crate's package as the db program imports it — a package in the
+    project root first (`dibs.generate.crate_migrations_dir`). Raises
+    `dibs.generate.GenerateError` when the config names no crate."""
+    from dibs.generate import GenerateError, crate_migrations_dir
+
+    crate = located.config.db.crate
+    if not crate:
+        raise GenerateError("db.crate is not set in the dibs config: set it, or pass --dir")
+    return crate_migrations_dir(crate, located.project_root)
+
+
+def generate_from_diff(
+    located: Located, name: str, difference: SchemaDiff, folder: Path | None = None
+) -> Path:
+    """Write ``difference`` as a new migration named ``name`` in ``folder``
+    (default: `migrations_folder`); its path. Raises `GenerateError`."""
+    from dibs.generate import diff_content, generate
+
+    return generate(name, folder or migrations_folder(located), content=diff_content(difference))

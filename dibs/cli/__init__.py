@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dibs.cli import early
+    from dibs.cli import bare, early
 
     args = sys.argv[1:] if argv is None else list(argv)
     if args in (["--version"], ["-V"]):
@@ -14,6 +14,9 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"dibs {version('styx-dibs')}\n")
         return 0
+    wants_ui, database = bare.database_option(args)
+    if wants_ui:
+        return bare.run(database)
     try:
         early.launch(args)
         from dibs.cli.app import run

@@ -17,7 +17,8 @@ from styx.syntax.parser import StyxSyntaxError
 
 app = typer.Typer(
     name="dibs",
-    help="PostgreSQL migrations driven by your db program, configured in .config/dibs.styx.",
+    help="PostgreSQL migrations driven by your db program, configured in .config/dibs.styx."
+    " `dibs` alone (or `dibs -d URL`) opens the terminal UI.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -388,24 +389,13 @@ def generate_from_diff(
     """Write the SQL that brings the database to the definitions as a new
     migration; print its path. Destructive changes are called out in the file."""
     from dibs.cli import render
-    from dibs.generate import from_diff
+    from dibs.generate import diff_content
 
     difference = _difference(database, rename, concurrently, color)
     if difference.empty:
         sys.stderr.write("nothing to generate: the database matches the definitions\n")
         return
-    warnings = [f"{c.description}: {c.note}" for c in difference.changes if c.destructive]
-    notes = [
-        f"{c.description}: {c.note}" for c in difference.changes if c.note and not c.destructive
-    ]
-    path = _write_migration(
-        name,
-        directory,
-        color,
-        lambda stem, created: from_diff(
-            stem, created, difference.sql(), difference.transactional, warnings, notes
-        ),
-    )
+    path = _write_migration(name, directory, color, diff_content(difference))
     render.write(sys.stderr, render.changes(difference), color)
     sys.stdout.write(f"{path}\n")
 
@@ -418,15 +408,12 @@ def _write_migration(
 ) -> Path:
     """A new migration file in ``directory`` (default: the db crate's
     ``migrations/``), or a reported problem and exit 1."""
-    from dibs.generate import GenerateError, crate_migrations_dir, generate
+    from dibs.generate import GenerateError, generate
+    from dibs.operations import migrations_folder
 
     try:
         if directory is None:
-            located = _load(color)
-            crate = located.config.db.crate
-            if not crate:
-                raise GenerateError("db.crate is not set in the dibs config: pass --dir")
-            directory = crate_migrations_dir(crate, located.project_root)
+            directory = migrations_folder(_load(color))
         return generate(name, directory, content=content)
     except (GenerateError, OSError) as error:
         sys.stderr.write(f"error: {error}\n")
@@ -518,6 +505,17 @@ def render_status(result: dict[str, Any]) -> str:
         else (f"{len(result.get('pending', []))} pending, {len(result.get('changed', []))} changed")
     )
     return "\n".join([*rows, summary]) + "\n"
+
+
+def open_ui(database: str | None) -> int:
+    """Bare `dibs`: the terminal UI on the database the verbs would use."""
+    try:
+        located, url = _prepare(database, "auto")
+    except typer.Exit as done:
+        return done.exit_code
+    from dibs import tui
+
+    return tui.run(located, url)
 
 
 def run(args: list[str]) -> int:
