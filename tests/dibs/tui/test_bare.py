@@ -79,9 +79,10 @@ def test_commands_do_not_import_textual(args: list[str]) -> None:
     """The CLI's start-up path stays free of Textual (``[]``: bare ``dibs``
     without a terminal decides without importing it)."""
     done = python(
-        "import io, json, sys, contextlib\n"
+        "import io, json, sys\n"
+        "from contextlib import redirect_stderr, redirect_stdout\n"
         "from dibs.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        "with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):\n"
         f"    main({args!r})\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
     )
@@ -94,3 +95,17 @@ def test_textual_is_found_without_being_imported() -> None:
         "import sys\nfrom dibs import tui\nprint(tui.available(), 'textual' in sys.modules)"
     )
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_the_cli_writes_where_the_program_reads(project: Path, migrations_dir: Path) -> None:
+    """`dibs generate` (and generate-from-diff, through the same
+    `migrations_folder`) writes into the project's package, which is the
+    one the db program imports, not into an installed copy."""
+    script = shutil.which("dibs", path=str(Path(sys.executable).parent))
+    assert script
+    done = subprocess.run(
+        [script, "generate", "probe"], cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    written = Path(done.stdout.strip())
+    assert written.parent == migrations_dir and written.name.endswith("_probe.sql")

@@ -91,9 +91,9 @@ def test_dibs_starts_opens_the_editor_and_quits(
         ]
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    session = ["new-session", "-d", "-s", "dibs", "-x", "80", "-y", "24", "-c", str(project)]
     subprocess.run(
-        [TMUX, "-L", terminal.socket, "new-session", "-d", "-s", "dibs", "-x", "80", "-y", "24"]
-        + ["-c", str(project), command],
+        [TMUX, "-L", terminal.socket, *session, command],
         check=True,
         env=env,
         timeout=30,
