@@ -38,6 +38,7 @@ from dibs.protocol import LogEvent
 from dibs.tui.drift_pane import DriftPane
 from dibs.tui.messages import OpenSource, ShowMigration, ToggleRename
 from dibs.tui.migrations_pane import MigrationsPane, summary
+from dibs.tui.palette import BAD, GOOD, WARN
 from dibs.tui.present import (
     editor_command,
     migration_source,
@@ -73,7 +74,8 @@ class DibsApp(App[int]):
 
     TITLE = "dibs"
     CSS = """
-    #header { height: 1; background: $primary; color: $text; padding: 0 1; }
+    #header { height: 1; background: $panel; color: $text; padding: 0 1;
+              text-wrap: nowrap; text-overflow: ellipsis; }
     TabbedContent { height: 1fr; }
     TabPane { padding: 0; }
     #tables { width: 20; height: 1fr; border: none; border-right: vkey $surface-lighten-2; }
@@ -145,23 +147,26 @@ class DibsApp(App[int]):
         self.action_refresh()
 
     def _header(self) -> None:
-        text = Text("dibs ", style="bold")
-        text.append(self.session.shown_url)
+        """``dibs  5 pending · drift: 3  <database>``: the state first, so a
+        long URL (a socket folder) is what gets cut, never the state."""
+        text = Text("dibs  ", style="bold", no_wrap=True, overflow="ellipsis")
         overview = self.overview
         if self.busy:
-            text.append(f"  · {self.busy}", style="italic")
+            text.append(self.busy, style="italic")
         elif overview is not None:
             if overview.status is not None:
-                text.append("  · ")
                 text.append_text(summary(overview.status))
             elif overview.status_error:
-                text.append("  · database unreachable", style="bold red")
+                text.append("database unreachable", style=f"bold {BAD}")
             if overview.diff is not None:
                 count = len(overview.diff.changes)
+                text.append(" · ")
                 text.append(
-                    "  · in sync" if not count else f"  · drift: {count}",
-                    style="green" if not count else "bold yellow",
+                    "in sync" if not count else f"drift: {count}",
+                    style=GOOD if not count else f"bold {WARN}",
                 )
+        text.append("  ")
+        text.append(self.session.shown_url, style="italic")
         self.query_one("#header", Static).update(text)
 
     # --- refresh -------------------------------------------------------------

@@ -26,22 +26,23 @@ from textual.widgets.option_list import Option
 
 from dibs.schema.changes import Change, SchemaDiff
 from dibs.tui.messages import ToggleRename
+from dibs.tui.palette import ASK, BAD, GOOD, WARN
 
 
 def change_text(change: Change) -> Text:
     """One change as ``dibs diff`` words it."""
     if change.kind.startswith(("add", "create")):
-        mark, style = "+", "green"
+        mark, style = "+", GOOD
     elif change.kind.startswith("drop"):
-        mark, style = "-", "red"
+        mark, style = "-", BAD
     else:
-        mark, style = "~", "yellow"
+        mark, style = "~", WARN
     text = Text(f"  {mark} ", style=style)
     text.append(" ".join(change.description.split()))
     if change.destructive:
-        text.append("  ! destructive" + (f": {change.note}" if change.note else ""), "bold red")
+        text.append("  ! destructive" + (f": {change.note}" if change.note else ""), f"bold {BAD}")
     elif change.note:
-        text.append(f"  ({change.note})", "yellow")
+        text.append(f"  ({change.note})", WARN)
     return text
 
 
@@ -69,7 +70,7 @@ class DriftPane(Vertical):
         self.query_one("#change-sql", Static).update("")
         options: list[Option] = []
         if difference is None:
-            head.update(Text(f"error: {error or 'no diff'}", style="red"))
+            head.update(Text(f"error: {error or 'no diff'}", style=BAD))
             changes.add_options(self._renames(renames))
             return
         numbers = {id(change): number for number, change in enumerate(difference.changes)}
@@ -78,7 +79,7 @@ class DriftPane(Vertical):
             for change in grouped:
                 options.append(Option(change_text(change), id=f"change:{numbers[id(change)]}"))
         for suggestion in difference.rename_suggestions:
-            prompt = Text("  rename? ", style="cyan")
+            prompt = Text("  rename? ", style=ASK)
             prompt.append(f"{suggestion}   (Enter confirms)")
             options.append(Option(prompt, id=f"rename:{suggestion}"))
         options += self._renames(renames)
@@ -99,7 +100,7 @@ class DriftPane(Vertical):
         """The confirmed renames, each to withdraw with Enter."""
         options = []
         for old, new in renames.items():
-            prompt = Text("  renamed ", style="bold cyan")
+            prompt = Text("  renamed ", style=f"bold {ASK}")
             prompt.append(f"{old}={new}   (Enter withdraws)")
             options.append(Option(prompt, id=f"rename:{old}={new}"))
         return options
@@ -107,12 +108,12 @@ class DriftPane(Vertical):
     @staticmethod
     def _summary(difference: SchemaDiff) -> Text:
         if difference.empty:
-            return Text("in sync: the database matches the definitions", style="green")
+            return Text("in sync: the database matches the definitions", style=GOOD)
         count = len(difference.changes)
         text = Text(f"{count} change{'s' if count != 1 else ''}", style="bold")
         destructive = sum(1 for c in difference.changes if c.destructive)
         if destructive:
-            text.append(f", {destructive} destructive", style="bold red")
+            text.append(f", {destructive} destructive", style=f"bold {BAD}")
         text.append("   g: write them as a migration", style="dim")
         return text
 

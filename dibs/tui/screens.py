@@ -27,6 +27,7 @@ from textual.widgets import Input, ProgressBar, RichLog, Static
 from dibs.generate import GenerateError, migration_name
 from dibs.protocol import LogEvent
 from dibs.tui.messages import OpenSource
+from dibs.tui.palette import BAD, GOOD, WARN
 from dibs.tui.present import Source, duration, progress
 
 #: The keys, as the help screen lists them.
@@ -82,7 +83,7 @@ class SourceScreen(ModalScreen[None]):
         if self.shown_path:
             head.append(f"  {self.shown_path}", style="dim")
         if self.source.note:
-            head.append(f"\n{self.source.note}", style="yellow")
+            head.append(f"\n{self.source.note}", style=WARN)
         with Vertical(id="source-dialog"):
             yield Static(head, id="source-head")
             with VerticalScroll(id="source-body"):
@@ -129,7 +130,7 @@ class NameScreen(ModalScreen[str | None]):
         try:
             migration_name(event.value)
         except GenerateError as error:
-            self.query_one("#name-hint", Static).update(Text(str(error), style="red"))
+            self.query_one("#name-hint", Static).update(Text(str(error), style=BAD))
             return
         self.dismiss(event.value.strip())
 
@@ -154,7 +155,7 @@ class RunScreen(ModalScreen[None]):
             yield Static(Text("Applying migrations", style="bold"), id="run-head")
             yield ProgressBar(total=max(self.pending, 1), show_eta=False, id="run-progress")
             yield RichLog(id="run-log", wrap=True, markup=False, max_lines=2000)
-            yield Static(Text("running…", style="yellow"), id="run-outcome")
+            yield Static(Text("running…", style=WARN), id="run-outcome")
 
     def log_event(self, event: LogEvent) -> None:
         """A line of the runner's log (``[1/5] applying ...``)."""
@@ -177,26 +178,26 @@ class RunScreen(ModalScreen[None]):
         bar = self.query_one("#run-progress", ProgressBar)
         if result is None:
             self.error = f"error: {failure}"
-            log.write(Text(self.error, style="red"))
-            outcome.update(Text("could not run   (Escape closes)", style="bold red"))
+            log.write(Text(self.error, style=BAD))
+            outcome.update(Text("could not run   (Escape closes)", style=f"bold {BAD}"))
             return
         for refusal in result.get("refusals", []):
-            log.write(Text(f"refused: {refusal['message']}", style="red"))
+            log.write(Text(f"refused: {refusal['message']}", style=BAD))
         for warning in result.get("warnings", []):
-            log.write(Text(f"warning: {warning}", style="yellow"))
+            log.write(Text(f"warning: {warning}", style=WARN))
         error = result.get("error")
         if error:
             self.error = error.get("rendered") or error.get("message", "")
-            log.write(Text(self.error, style="red"))
-            outcome.update(Text("failed   (Escape closes)", style="bold red"))
+            log.write(Text(self.error, style=BAD))
+            outcome.update(Text("failed   (Escape closes)", style=f"bold {BAD}"))
         elif result.get("refusals"):
-            outcome.update(Text("refused   (Escape closes)", style="bold red"))
+            outcome.update(Text("refused   (Escape closes)", style=f"bold {BAD}"))
         else:
             count = len(result.get("applied", []))
             bar.update(total=max(count, 1), progress=max(count, 1))
             took = duration(sum(a.get("execution_time_ms", 0) for a in result["applied"]))
             word = "up to date" if not count else f"applied {count} in {took}, up to date"
-            outcome.update(Text(f"{word}   (Escape closes)", style="bold green"))
+            outcome.update(Text(f"{word}   (Escape closes)", style=f"bold {GOOD}"))
 
     def action_close(self) -> None:
         if not self.done:
@@ -217,7 +218,7 @@ class ErrorScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="error-dialog"):
-            yield Static(Text(self.what, style="bold red"))
+            yield Static(Text(self.what, style=f"bold {BAD}"))
             with VerticalScroll():
                 yield Static(Text(f"error: {self.message}"), id="error-text")
             yield Static(Text("Escape closes.", style="dim"))

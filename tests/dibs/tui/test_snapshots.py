@@ -94,3 +94,11 @@ def test_name(snap_compare: Any, session: Session, project: Path) -> None:
         pilot.app.screen.query_one(Input).cursor_blink = False
 
     assert snap_compare(app_for(session), run_before=before)
+
+
+def test_docs_screenshot_is_the_drift_snapshot() -> None:
+    """README and docs/cli.md show docs/tui.svg: the accepted drift snapshot,
+    so the picture in the docs is the UI as tested."""
+    root = Path(__file__).resolve().parents[3]
+    snapshot = Path(__file__).parent / "__snapshots__" / "test_snapshots" / "test_drift.svg"
+    assert (root / "docs" / "tui.svg").read_bytes() == snapshot.read_bytes()
