@@ -300,14 +300,23 @@ async def test_broken_definitions_show_the_error_then_recover(
 
 async def test_migration_source_help_theme_and_quit(session: Session) -> None:
     app = DibsApp(session, theme=DARK)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
+        schema = app.query_one(SchemaPane)
+        await pilot.press("j", "j")
+        assert schema.current == "comments"
+        await pilot.press("k")
+        assert schema.current == "posts"
         await pilot.press("2", "enter")
         assert isinstance(app.screen, SourceScreen)
         source = app.screen.source
         assert source.language == "sql" and "CREATE TABLE users" in source.text
         head = text_of(app.screen.query_one("#source-head", Static))
         assert "my_app_db/migrations/m2026_11_28_112954_create_users_posts_comments.sql" in head
+        await pilot.press("o")  # no terminal to hand over here: the location is shown
+        assert list(app._notifications)[-1].message.endswith(
+            "my_app_db/migrations/m2026_11_28_112954_create_users_posts_comments.sql:1"
+        )
         await pilot.press("escape", "down", "down", "enter")  # the Python backfill
         assert isinstance(app.screen, SourceScreen)
         assert app.screen.source.language == "python"

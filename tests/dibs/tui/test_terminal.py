@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from dibs.pgerror import redact_url
+
 pytest.importorskip("textual")
 
 TMUX = shutil.which("tmux")
@@ -99,7 +101,10 @@ def test_dibs_starts_opens_the_editor_and_quits(
         timeout=30,
     )
     shown = terminal.wait_for("5 pending")
-    assert database_url.rsplit("/", 1)[1] in shown.splitlines()[0]
+    header = shown.splitlines()[0]  # the state, then the database (cut to fit)
+    assert header.startswith(" dibs  5 pending · drift: 12  ")
+    shown_url = header.split("drift: 12  ", 1)[1].rstrip().removesuffix("…")
+    assert len(shown_url) > 20 and redact_url(database_url).startswith(shown_url)
     assert "Schema" in shown and "Migrations" in shown and "Drift" in shown
     assert "q Quit" in shown
 
