@@ -109,3 +109,50 @@ def test_the_cli_writes_where_the_program_reads(project: Path, migrations_dir: P
     assert done.returncode == 0, done.stderr
     written = Path(done.stdout.strip())
     assert written.parent == migrations_dir and written.name.endswith("_probe.sql")
+
+
+@pytest.mark.parametrize(
+    ("given", "environ", "dotenv", "chosen"),
+    [
+        (
+            "postgresql://h/given",
+            "postgresql://h/env",
+            "postgresql://h/file",
+            "postgresql://h/given",
+        ),
+        (None, "postgresql://h/env", "postgresql://h/file", "postgresql://h/env"),
+        (None, None, "postgresql://h/file", "postgresql://h/file"),
+    ],
+)
+def test_the_ui_gets_the_database_the_verbs_would_use(
+    given: str | None,
+    environ: str | None,
+    dotenv: str,
+    chosen: str,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dibs.cli import app as cli_app
+
+    opened: list[tuple[Path, str]] = []
+    monkeypatch.setattr(tui, "run", lambda located, url: opened.append((located.path, url)) or 0)
+    monkeypatch.chdir(project)
+    (project / ".env").write_text(f"DATABASE_URL={dotenv}\n")
+    if environ is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", environ)
+    assert cli_app.open_ui(given) == 0
+    assert opened == [(project / ".config" / "dibs.styx", chosen)]
+
+
+def test_no_database_is_the_clis_error(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dibs.cli import app as cli_app
+
+    monkeypatch.setattr(tui, "run", lambda located, url: pytest.fail("the UI opened"))
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert cli_app.open_ui(None) == 2
+    assert capsys.readouterr().err.startswith("error: no database URL")

@@ -176,3 +176,48 @@ def test_relay_is_safe_from_several_threads() -> None:
     for thread in threads:
         thread.join()
     assert sorted(lines) == sorted(f"t{i} {n}" for i in range(4) for n in range(500))
+
+
+@pytest.mark.parametrize(
+    ("row", "label"),
+    [
+        ({"state": "applied"}, "applied"),
+        ({"state": "pending", "out_of_order": True}, "pending, out of order"),
+        ({"state": "changed"}, "changed"),
+        ({"state": "missing"}, "missing"),
+    ],
+)
+def test_state_label(row: dict[str, object], label: str) -> None:
+    assert present.state_label(row) == label
+
+
+def test_status_summary_names_every_kind_of_trouble() -> None:
+    pytest.importorskip("textual")
+    from dibs.tui.migrations_pane import summary
+
+    assert summary({"up_to_date": True}).plain == "up to date"
+    status = {"pending": ["a", "b"], "changed": ["c"], "missing": [], "out_of_order": ["a"]}
+    assert summary(status).plain == "2 pending, 1 changed, 1 out of order"
+
+
+def test_an_unexpected_failure_is_one_error_line_without_the_password(tmp_path: Path) -> None:
+    """Textual's own report of a crash is a traceback listing local
+    variables (the URL among them); the app's is the project's shape."""
+    pytest.importorskip("textual")
+    from dibs.config import load_config
+    from dibs.tui.app import DibsApp
+    from dibs.tui.session import Session
+
+    (tmp_path / ".config").mkdir()
+    (tmp_path / ".config" / "dibs.styx").write_text("db {\n    crate nothing-here\n}\n")
+    url = "postgresql://app:pa55word@db.example/app"
+    app = DibsApp(Session(load_config(tmp_path), url))
+    try:
+        raise RuntimeError(f"boom while talking to {url}")
+    except RuntimeError:
+        app._fatal_error()
+    shown = "".join(str(item) for item in app._exit_renderables)
+    assert shown.startswith("error: internal error in the terminal UI: RuntimeError: boom")
+    assert "pa55word" not in shown and "Traceback" not in shown
+    assert "hint: please report it" in shown
+    assert app.return_code == 2
