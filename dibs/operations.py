@@ -151,6 +151,7 @@ def overview(
     located: Located,
     url: str,
     renames: Mapping[str, str] | None = None,
+    concurrently: bool = False,
     program: DbProgram | None = None,
 ) -> dict[str, Any]:
     """What the terminal UI shows, from one start of the db program: its
@@ -159,7 +160,7 @@ def overview(
     there even when the database is not: an error answer to ``status`` or
     ``diff`` leaves that part None and its text in ``status_error`` or
     ``diff_error`` (a database that cannot be reached is not asked twice)."""
-    params = {"database_url": url, "renames": dict(renames or {}), "concurrently": False}
+    params = {"database_url": url, "renames": dict(renames or {}), "concurrently": concurrently}
     result: dict[str, Any] = dict.fromkeys(("status", "diff", "status_error", "diff_error"))
     with program or DbProgram.from_config(located) as program:
         result["schema"] = program.call("schema")

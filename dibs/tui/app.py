@@ -108,6 +108,7 @@ class DibsApp(App[int]):
         Binding("2", "pane('migrations')", "Migrations", show=False),
         Binding("3", "pane('drift')", "Drift", show=False),
         Binding("t", "toggle_dark", "Light/dark", show=False),
+        Binding("c", "concurrently", "Concurrently", show=False),
         Binding("j", "move('down')", "Down", show=False),
         Binding("k", "move('up')", "Up", show=False),
     ]
@@ -203,7 +204,7 @@ class DibsApp(App[int]):
         self.query_one(SchemaPane).show_schema(overview.schema)
         self.query_one(MigrationsPane).show_status(overview.status, overview.status_error)
         self.query_one(DriftPane).show_diff(
-            overview.diff, overview.diff_error, self.session.renames
+            overview.diff, overview.diff_error, self.session.renames, self.session.concurrently
         )
         self._header()
 
@@ -332,6 +333,17 @@ class DibsApp(App[int]):
         shown = shown_location(location, self.session.project_root) if location else ""
         title = f"{row.get('version')} {row.get('name')}  [{row.get('state')}]"
         self.push_screen(SourceScreen(title, source, shown, self.current_theme.dark))
+
+    def action_concurrently(self) -> None:
+        """Toggle building indexes of existing tables CONCURRENTLY (as
+        ``--concurrently``), then read the diff again."""
+        if self.busy is not None:
+            self.notify(f"wait: {self.busy}", severity="warning")
+            return
+        self.session.concurrently = not self.session.concurrently
+        state = "on" if self.session.concurrently else "off"
+        self.notify(f"indexes of existing tables CONCURRENTLY: {state}")
+        self.action_refresh()
 
     @on(ToggleRename)
     def _toggle_rename(self, message: ToggleRename) -> None:

@@ -60,7 +60,11 @@ class DriftPane(Vertical):
             yield Static(id="change-sql")
 
     def show_diff(
-        self, difference: SchemaDiff | None, error: str | None, renames: dict[str, str]
+        self,
+        difference: SchemaDiff | None,
+        error: str | None,
+        renames: dict[str, str],
+        concurrently: bool = False,
     ) -> None:
         self.difference = difference
         head = self.query_one("#drift-summary", Static)
@@ -84,7 +88,7 @@ class DriftPane(Vertical):
             options.append(Option(prompt, id=f"rename:{suggestion}"))
         options += self._renames(renames)
         changes.add_options(options)
-        head.update(self._summary(difference))
+        head.update(self._summary(difference, concurrently))
         if options:
             first = next((i for i, o in enumerate(options) if not o.disabled), None)
             if (
@@ -106,7 +110,7 @@ class DriftPane(Vertical):
         return options
 
     @staticmethod
-    def _summary(difference: SchemaDiff) -> Text:
+    def _summary(difference: SchemaDiff, concurrently: bool) -> Text:
         if difference.empty:
             return Text("in sync: the database matches the definitions", style=GOOD)
         count = len(difference.changes)
@@ -114,6 +118,8 @@ class DriftPane(Vertical):
         destructive = sum(1 for c in difference.changes if c.destructive)
         if destructive:
             text.append(f", {destructive} destructive", style=f"bold {BAD}")
+        if concurrently:
+            text.append(", indexes CONCURRENTLY", style=f"bold {ASK}")
         text.append("   g: write them as a migration", style="dim")
         return text
 

@@ -41,6 +41,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("r", "refresh: run the db program again (after editing tables)"),
     ("g", "generate a migration from the drift (asks for a name)"),
     ("m", "apply the pending migrations"),
+    ("c", "indexes of existing tables CONCURRENTLY (--concurrently)"),
     ("t", "light / dark"),
     ("?", "this help"),
     ("q", "quit"),

@@ -121,6 +121,9 @@ class Session:
     url: str
     on_output: Callable[[str], None] = lambda line: None
     renames: dict[str, str] = field(default_factory=dict)
+    #: Indexes of existing tables built and dropped CONCURRENTLY (as
+    #: ``--concurrently``).
+    concurrently: bool = False
 
     @property
     def shown_url(self) -> str:
@@ -142,7 +145,9 @@ class Session:
 
     def load(self) -> Overview:
         """Start the db program and read schema, status and diff."""
-        found = operations.overview(self.located, self.url, self.renames, self._program())
+        found = operations.overview(
+            self.located, self.url, self.renames, self.concurrently, self._program()
+        )
         scrub = self._scrub
         return Overview(
             schema=Schema.from_dict(found["schema"]),
@@ -170,7 +175,9 @@ class Session:
         (with the confirmed renames); its path. Raises `NothingToGenerate`
         when there is no difference. The renames are then done with: the
         migration holds them."""
-        plain = operations.diff(self.located, self.url, self.renames, False, self._program())
+        plain = operations.diff(
+            self.located, self.url, self.renames, self.concurrently, self._program()
+        )
         difference = SchemaDiff.from_dict(plain)
         if difference.empty:
             raise NothingToGenerate()

@@ -354,3 +354,40 @@ async def test_open_without_a_terminal_names_the_location(session: Session, proj
         source = (project / "my_app_db" / "tables.py").read_text().splitlines()
         assert source[line - 1].startswith("@table") or "class Post" in source[line - 1]
         assert app.query_one(DriftPane) is not None
+
+
+async def test_c_builds_indexes_concurrently(
+    session: Session, migrations_dir: Path, database_url: str
+) -> None:
+    """``c`` is ``--concurrently``: the index a migration must rebuild is
+    written CREATE INDEX CONCURRENTLY, in a no-transaction migration."""
+    app = DibsApp(session, theme=DARK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("escape")
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("DROP INDEX posts_author_published_idx")
+        await pilot.press("r")
+        await settle(pilot)
+        diff = app.overview.diff if app.overview else None
+        assert diff is not None and [c.kind for c in diff.changes] == ["add_index"]
+        assert diff.transactional
+        await pilot.press("c")
+        await settle(pilot)
+        diff = app.overview.diff if app.overview else None
+        assert diff is not None and not diff.transactional
+        assert "CONCURRENTLY" in diff.changes[0].statements[-1]
+        assert "indexes CONCURRENTLY" in text_of(app.query_one("#drift-summary", Static))
+        await pilot.press("g", "enter")
+        await settle(pilot)
+        written = sorted(migrations_dir.glob("m*.sql"))[-1].read_text()
+        assert written.startswith("-- dibs: no-transaction\n")
+        assert "CREATE INDEX CONCURRENTLY" in written
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("escape")
+        assert app.overview is not None and app.overview.diff is not None
+        assert app.overview.diff.empty and app.overview.status is not None
+        assert app.overview.status["up_to_date"]
