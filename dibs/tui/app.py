@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import traceback
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -122,7 +123,7 @@ class DibsApp(App[int]):
         self.busy: str | None = None
         self.run_screen: RunScreen | None = None
         #: The db program's last output lines (refreshes included).
-        self.program_output: list[str] = []
+        self.program_output: deque[str] = deque(maxlen=200)
         self.theme = theme or initial_theme()
 
     def _relay(self, line: str) -> None:
@@ -248,6 +249,7 @@ class DibsApp(App[int]):
     def _generated(self, path: Path) -> None:
         self.notify(f"wrote {shown_location(f'{path}:1', self.session.project_root)[:-2]}")
         self.busy = "running the db program…"
+        self._header()
         self.action_pane("migrations")
         self._load()
 
@@ -281,6 +283,7 @@ class DibsApp(App[int]):
         if self.run_screen is not None:
             self.run_screen.finish(result, failure)
         self.busy = "running the db program…"
+        self._header()
         self._load()
 
     def _after_run(self) -> None:
@@ -288,7 +291,7 @@ class DibsApp(App[int]):
 
     @on(ProgramOutput)
     def _program_output(self, message: ProgramOutput) -> None:
-        self.program_output = [*self.program_output[-199:], message.line]
+        self.program_output.append(message.line)
         if self.run_screen is not None:
             self.run_screen.output(message.line)
 
