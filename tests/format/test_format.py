@@ -185,6 +185,16 @@ server {
         "a @optional(@object{\n    x 1\n})\n",
     ),
     Case(
+        "a sequence without a break of its own stays inline around block objects",
+        "s ({\n  a 1\n})\nt (a {\n  x 1\n})\nu (@a/@b{\n  x 1\n})\n",
+        "s ({\n    a 1\n})\n\nt (a {\n    x 1\n})\n\nu (@a/@b{\n    x 1\n})\n",
+    ),
+    Case(
+        "a comma and a line break in one object make it a block",
+        "o {a 1, b 2\n}\np {a 1, b (c\n)}\n",
+        "o {\n    a 1\n    b 2\n}\n\np {a 1, b (c)}\n",
+    ),
+    Case(
         "a sequence whose element ends with a heredoc keeps ) on its own line",
         "a (<<EOF\n  x\n  EOF\n)\nb (@t<<EOF\nx\nEOF\n)\n",
         "a (\n    <<EOF\n  x\n  EOF\n)\nb (\n    @t<<EOF\nx\nEOF\n)\n",
