@@ -121,6 +121,11 @@ server {
         "a 1\n\nb @t(x {\n    y 2\n})\n\nc 3\n",
     ),
     Case(
+        "a block object inside a broken sequence makes a block entry",
+        "a 1\ns (\n@U{\nx 1\n}\n)\nt (\n  {\n    x 1\n  }\n  y\n)\nb 2\n",
+        "a 1\n\ns (@U{\n    x 1\n})\n\nt (\n    {\n        x 1\n    }\n    y\n)\n\nb 2\n",
+    ),
+    Case(
         "no blank line added between block entries inside an object",
         "o {\n  a {\n    x 1\n  }\n  b {\n    y 2\n  }\n}\n",
         "o {\n    a {\n        x 1\n    }\n    b {\n        y 2\n    }\n}\n",
