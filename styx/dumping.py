@@ -364,7 +364,12 @@ class _Writer:
             return
         text = None if isinstance(payload, enum.Enum) else _atom_text(payload)
         if text is not None:
-            yield scalar_text(text, delimited=True)
+            token = scalar_text(text, delimited=True)
+            if value.tag.endswith("r") and token.startswith('"'):
+                # `@color"red"` is `@colo` with a raw string to the reference
+                # parser; `@colorr#"red"#` reads alike (spec decision 8).
+                token = _raw(text) or token
+            yield token
         elif isinstance(payload, Mapping | Sequence) or dataclasses.is_dataclass(payload):
             yield (payload, None)
         else:

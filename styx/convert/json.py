@@ -218,9 +218,7 @@ def from_json(text: str, *, filename: str | None = None) -> str:
                 *_line_column(text, len(text) - len(text.lstrip(" \t\n\r"))),
                 filename,
             )
-        writer = _StyxWriter()
-        writer.entries(data, 0)
-        styx = "".join(writer.out)
+        styx = _StyxWriter().root(data)
     try:
         styx.encode("utf-8")
     except UnicodeEncodeError:
@@ -336,6 +334,24 @@ class _StyxWriter:
     def __init__(self) -> None:
         self.out: list[str] = []
 
+    def root(self, obj: dict[str, Any]) -> str:
+        """The document, with the canonical layout's blank line around every
+        root entry that holds a block object (styx.format.layout), so that
+        the output is already formatted."""
+        out = self.out
+        previous = False
+        for key, value in obj.items():
+            start = len(out)
+            out.append(_key(key))
+            out.append(" ")
+            self.value(value, 0)
+            out.append("\n")
+            block = any("{\n" in part for part in out[start + 2 :])
+            if start and (block or previous):
+                out[start] = "\n" + out[start]
+            previous = block
+        return "".join(out)
+
     def entries(self, obj: dict[str, Any], depth: int) -> None:
         out = self.out
         pad = _INDENT * depth
@@ -373,6 +389,13 @@ class _StyxWriter:
             if len(inline) <= _INLINE_WIDTH:
                 out.append(inline)
                 return
+        if len(items) == 1 and (_is_tag(items[0]) or not _holds_block(items[0])):
+            # The canonical layout writes one element against its brackets:
+            # `(x)`, `(@t{` ... `})` (styx.format.layout).
+            out.append("(")
+            self.value(items[0], depth)
+            out.append(")")
+            return
         out.append("(\n")
         pad = _INDENT * (depth + 1)
         for item in items:
@@ -396,10 +419,31 @@ class _StyxWriter:
         elif isinstance(payload, list):
             self.sequence(payload, depth)
         else:  # bare scalars cannot be tagged (parser[tag.payload])
-            self.out.append(write.quote(_text(payload)))
+            self.out.append(write.tag_payload(name, _text(payload)))
 
 
 _TAG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _is_tag(value: Any) -> bool:
+    return isinstance(value, dict) and _tag_name(value) is not None
+
+
+def _holds_block(value: Any) -> bool:
+    """Whether `_StyxWriter` writes a block object (a non-empty object) for
+    ``value`` or anywhere inside it."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if _tag_name(item) is None:
+                if item:
+                    return True
+            elif PAYLOAD in item:
+                stack.append(item[PAYLOAD])
+    return False
 
 
 def _tag_name(obj: dict[str, Any]) -> str | None:

@@ -162,7 +162,8 @@ class _Shapes:
             )
             if written and self._breaks(node):  # type: ignore[arg-type]
                 broken.add(id(node))
-                deep[index] = type(node) is Object
+                if type(node) is Object:  # a broken sequence is no block object
+                    deep[index] = True
                 tangled[index] = True
             parent = parents[index]
             if deep[index]:

@@ -40,3 +40,17 @@ def scalar(text: str) -> str:
 def key(text: str) -> str:
     """A scalar key: like a scalar, except that a dot would make a bare key a path."""
     return scalar(text) if "." not in text else quote(text)
+
+
+def tag_payload(name: str, text: str) -> str:
+    """A scalar payload touching the tag ``@name``: quoted, except after a name
+    ending in ``r``, where the reference parser would read ``r"`` as a raw
+    string (docs/spec-decisions.md, decision 8); there a raw string, which
+    both read alike, when one can hold the text."""
+    if not name.endswith("r") or not text.isprintable():
+        return quote(text)
+    hashes = 1
+    while '"' + "#" * hashes in text:
+        hashes += 1
+    fence = "#" * hashes
+    return f'r{fence}"{text}"{fence}'

@@ -25,6 +25,7 @@ from styx.convert import (
     to_json,
     to_json_data,
 )
+from styx.format import format_source
 from styx.syntax import Document, Scalar, parse, parse_lenient
 from tests.conftest import compliance_dir
 
@@ -402,6 +403,7 @@ def test_json_to_styx_round_trip(data: dict[str, Any]) -> None:
     styx_text = from_json(json.dumps(data, ensure_ascii=False))
     back = to_json(parse(styx_text))
     assert json.loads(back) == as_text(data)
+    assert format_source(styx_text) == styx_text  # written in the canonical layout
     # JSON from Styx is a fixpoint of JSON -> Styx -> JSON. (Not the Styx
     # text: after {"$tag": false} became {"$tag": "false"} it reads as a tag.)
     assert to_json(parse(from_json(back))) == back
@@ -439,36 +441,43 @@ def test_from_json_layout() -> None:
         'tags (a "b c" 1)\n'
         "empty {}\n"
         "nothing ()\n"
+        "\n"
         "server {\n"
         "    host localhost\n"
         "    tls {\n"
         "        cert /etc/x.pem\n"
         "    }\n"
         "}\n"
+        "\n"
         "routes (\n"
         "    {\n"
         "        path /\n"
         "    }\n"
         "    (x)\n"
         ")\n"
+        "\n"
         '@ "unit key"\n'
         '"@schema" s.styx\n'
         '"a.b" dotted\n'
         '"" "empty key"\n'
         '"@not a tag" 1\n'
         "ok @ok\n"
+        "\n"
         "err @err{\n"
         "    code 1\n"
         "}\n"
+        "\n"
         "rgb @rgb(1 2 3)\n"
         'env @env"HOME"\n'
         'chain @a/@b"x"\n'
-        'raw @bar"q\\"#"\n'
+        'raw @barr##"q"#"##\n'
         'n @n"5"\n'
+        "\n"
         "notag {\n"
         "    $tag x\n"
         "    $payload @\n"
         "}\n"
+        "\n"
         'text "line\\nnext\\t\\u{1}"\n'
         "long (\n"
         "    aaaaaaaaaa\n"
@@ -480,6 +489,8 @@ def test_from_json_layout() -> None:
         ")\n"
     )
     assert json.loads(to_json(parse(from_json(data))))["big"] == "1E+400"
+    # Already in the canonical layout (the reference formatter's).
+    assert format_source(from_json(data)) == from_json(data)
 
 
 def test_from_json_of_an_empty_object_is_an_empty_document() -> None:

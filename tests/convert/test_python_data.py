@@ -218,6 +218,13 @@ def test_quoting_table(text: str, token: str) -> None:
     assert styx.loads(styx.dumps({"k": text})) == {"k": text}
 
 
+def test_payload_of_a_tag_ending_in_r_reads_alike_in_the_reference() -> None:
+    text = styx.dumps({"c": styx.Tagged("color", "red"), "d": styx.Tagged("tag", "red")})
+    assert text == 'c @colorr#"red"#\nd @tag"red"\n'
+    assert styx.parse_lenient(text).diagnostics == []
+    assert styx.loads(text) == {"c": styx.Tagged("color", "red"), "d": styx.Tagged("tag", "red")}
+
+
 def test_multi_line_text_is_a_heredoc() -> None:
     text = styx.dumps({"sql": "SELECT 1;\nSELECT 2;\n", "x": "EOF\n"})
     assert "sql <<EOF\nSELECT 1;\nSELECT 2;\nEOF\n" in text

@@ -121,6 +121,11 @@ server {
         "a 1\n\nb @t(x {\n    y 2\n})\n\nc 3\n",
     ),
     Case(
+        "a block object inside a broken sequence makes a block entry",
+        "a 1\ns (\n@U{\nx 1\n}\n)\nt (\n  {\n    x 1\n  }\n  y\n)\nb 2\n",
+        "a 1\n\ns (@U{\n    x 1\n})\n\nt (\n    {\n        x 1\n    }\n    y\n)\n\nb 2\n",
+    ),
+    Case(
         "no blank line added between block entries inside an object",
         "o {\n  a {\n    x 1\n  }\n  b {\n    y 2\n  }\n}\n",
         "o {\n    a {\n        x 1\n    }\n    b {\n        y 2\n    }\n}\n",
@@ -183,6 +188,16 @@ server {
         "a one-element sequence around a tagged block hugs it",
         "a @optional(\n  @object{\n    x 1\n  }\n)\n",
         "a @optional(@object{\n    x 1\n})\n",
+    ),
+    Case(
+        "a sequence without a break of its own stays inline around block objects",
+        "s ({\n  a 1\n})\nt (a {\n  x 1\n})\nu (@a/@b{\n  x 1\n})\n",
+        "s ({\n    a 1\n})\n\nt (a {\n    x 1\n})\n\nu (@a/@b{\n    x 1\n})\n",
+    ),
+    Case(
+        "a comma and a line break in one object make it a block",
+        "o {a 1, b 2\n}\np {a 1, b (c\n)}\n",
+        "o {\n    a 1\n    b 2\n}\n\np {a 1, b (c)}\n",
     ),
     Case(
         "a sequence whose element ends with a heredoc keeps ) on its own line",

@@ -62,3 +62,23 @@ def test_invalid_input_gets_its_diagnostic(name: str) -> None:
     assert (errors[0].code, tuple(errors[0].span), errors[0].message) == (code, span, message)
     with pytest.raises(styx.StyxSyntaxError):
         format_source(text)
+
+
+# The reference's assertion tests (mod consecutive_doc_comment_tests of
+# cst_format.rs): consecutive doc lines stay together, also after a block
+# entry and after a line comment; these inputs are already formatted.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/// First line of doc\n/// Second line of doc\nentry value\n",
+        "/// Create something\nCreateThing @insert{\n    params {name @string}\n    into things\n"
+        "    values {name $name}\n}\n\n/// First line of doc for next entry\n"
+        "/// Second line of doc for next entry\nNextEntry @query{\n    from things\n"
+        "    select {id}\n}\n",
+        "// Section header\n\n/// First line of doc\n/// Second line of doc\nentry value\n",
+    ],
+    ids=["no-blank-line", "after-block-entry", "after-line-comment"],
+)
+def test_consecutive_doc_comments_stay_together(text: str) -> None:
+    assert format_source(text) == text
+    check_guarantees(text)

@@ -4,6 +4,8 @@ same text")."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from styx import Severity, parse_lenient
@@ -57,3 +59,26 @@ def test_the_help_of_a_tag_before_a_quote_reads_alike_in_both() -> None:
     assert found.help is not None and '@colorr#"red"#' in found.help
     suggested = parse_lenient('x @colorr#"red"#\n')
     assert suggested.diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "written"),
+    [
+        ("color", "red", '@colorr#"red"#'),
+        ("color", 'say "hi"#', '@colorr##"say "hi"#"##'),
+        ("tag", "red", '@tag"red"'),
+        ("color", "two\nlines", '@color"two\\nlines"'),  # no raw string holds it: warned
+    ],
+)
+def test_written_tag_payloads_read_alike_where_they_can(name: str, text: str, written: str) -> None:
+    from styx.convert.json import from_json
+    from styx.syntax.write import tag_payload
+
+    assert "@" + name + tag_payload(name, text) == written
+    result = parse_lenient(f"k {written}\n")
+    assert result.ok and result.document is not None
+    assert result.document.entries[0].value.payload.text == text
+    warned = [d.code for d in result.diagnostics] == [codes.TAG_NAME_BEFORE_QUOTE]
+    assert warned == ("\n" in text and name.endswith("r"))
+    converted = from_json(json.dumps({"k": {"$tag": name, "$payload": text}}))
+    assert converted == f"k {written}\n"

@@ -533,7 +533,12 @@ class Writer:
                 self.write(inner)
                 self.entry(entry, indent + 1)
                 if entry.comment:
-                    self.write(" " + entry.comment)
+                    # parser[comment.line], decision 1: after a quote or a
+                    # bracket a comment may touch the value (no bare scalar
+                    # can take it); one kind of comment always does.
+                    last = self.parts[-1][-1:] if self.parts else ""
+                    glue = entry.comment.startswith("//x") and last in ('"', "}", ")")
+                    self.write(("" if glue else " ") + entry.comment)
                 self.write("\n")
             self.write(outer)
         if braces:
