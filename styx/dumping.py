@@ -474,11 +474,6 @@ def dumps(obj: Any, *, schema: Any = None) -> str:
     from styx.format import format_source
 
     text = format_source(_Writer().run(obj))
-    for _ in range(2):  # a fixed point of `styx fmt`, should one pass not reach it
-        again = format_source(text)
-        if again == text:
-            break
-        text = again
     if schema is not None:
         from styx.loading import check_against
 
