@@ -318,6 +318,8 @@ class TreeBuilder:
             return
         if len(rest) > 1:
             self._too_many([key, *rest])
+        if self.source.too_deep:
+            return  # reported, and the tree is dropped: do not expand a huge path
         keys: list[Hashable]
         labels: list[str] | None = None
         if pieces:

@@ -29,6 +29,7 @@ ATTRIBUTE_IN_SEQUENCE = "styx::attribute-in-sequence"  # diag[diagnostic.parser.
 EXPECTED_VALUE = "styx::expected-value"  # parser[attr.syntax]
 ADJACENT_TAGS = "styx::adjacent-tags"  # parser[tag.chain]
 INVALID_ENCODING = "styx::invalid-encoding"
+NESTING_TOO_DEEP = "styx::nesting-too-deep"  # docs/spec-decisions.md, MAX_NESTING
 # Warnings: valid text that the reference parser reads as another document
 # (styx/syntax/divergence.py, docs/spec-decisions.md).
 TAG_NAME_BEFORE_QUOTE = "styx::tag-name-before-quote"  # parser[tag.syntax], decision 8

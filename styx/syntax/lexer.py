@@ -20,7 +20,7 @@ from lark.lexer import Lexer, LexerState
 from styx.diagnostic import DiagnosticSink
 from styx.source import Span
 from styx.syntax import codes
-from styx.syntax.tree import Comment, DocComment
+from styx.syntax.tree import MAX_NESTING, Comment, DocComment
 
 
 class Token:
@@ -45,16 +45,20 @@ class Token:
 class LexInput:
     """One document's text, and what lexing it reported besides tokens."""
 
-    __slots__ = ("comments", "sink", "text")
+    __slots__ = ("comments", "sink", "text", "too_deep")
 
     def __init__(self, text: str, sink: DiagnosticSink) -> None:
         self.text = text
         self.sink = sink
         self.comments: list[Comment] = []
+        #: The text nests deeper than `MAX_NESTING`: reported, and the tree
+        #: built from it must not be handed out.
+        self.too_deep = False
 
 
 _CLOSER = {"LBRACE": ("RBRACE", "}", "object"), "LPAREN": ("RPAREN", ")", "sequence")}
 _OPENERS = frozenset(_CLOSER)
+_OPENER_CHAR = {"LBRACE": "{", "LPAREN": "("}
 _CLOSERS = frozenset(("RBRACE", "RPAREN"))
 #: Characters after a tag that end it without a payload.
 _TAG_ENDS = frozenset(" \t\r\n,)}>")
@@ -67,6 +71,11 @@ _HEREDOC_START = "<<"
 _TRIVIA = frozenset(("NL", "COMMENT"))
 #: Tokens that, touching a tag, make its name invalid (``@org/package``).
 _GLUE_TAIL = frozenset(("BARE", "ATTR_KEY"))
+#: Scalars that may be pieces of one dotted key (``"a.b".c``).
+_KEY_PIECES = frozenset(("QUOTED", "RAW"))
+#: Unclosed brackets reported one by one, outermost first; the ones inside
+#: them are one more symptom of the same missing closer, and are counted.
+_UNCLOSED_SHOWN = 3
 
 
 class StyxLexer(Lexer):
@@ -132,15 +141,46 @@ class _Scan:
         blank_after_doc = False
         line_has_content = True
         held: Token | None = None  # a tag or @ that may run on into bad characters
-        held_char_start = held_char_end = -1
-        expected = 0  # char offset where the next match must start
+        held_char_start = held_char_end = held_outer = -1
+        # A leading byte order mark is not content; alone it is an empty document.
+        expected = 1 if text.startswith("\ufeff") else 0  # where the next match must start
 
-        for match in self.pattern.finditer(text):
+        # Nesting (see MAX_NESTING): `depth` levels hold the current entry or
+        # item; a tag, an attribute key or a dotted key opens `pending` more
+        # for the atom that follows it. `bases` holds the depth to return to
+        # when each open bracket closes. `at_key`: the next atom starts an
+        # entry; `key_end`: where the key's last piece ended, for a piece
+        # touching it (``"a".b``). Past the limit, the contents of the first
+        # bracket that is too deep are skipped up to its closer (`skip_from`
+        # is its place in the stack), so no tree deeper than the limit is
+        # ever built and the scan stays linear.
+        depth = pending = 0
+        bases: list[int] = []
+        at_key = True
+        key_end = -1
+        skip_from = 0
+
+        for match in self.pattern.finditer(text, expected):
             kind: str = match.lastgroup  # type: ignore[assignment]
             char_start, char_end = match.span(kind)
             if match.start() != expected:
                 self._stray(expected, match.start())
             expected = char_end
+
+            if skip_from:
+                if kind in _OPENERS:
+                    stack.append(Token(kind, "", *self._span(char_start, char_end)))
+                elif kind in _CLOSERS and _CLOSER[stack[-1].type][0] == kind:
+                    stack.pop()
+                    if len(stack) < skip_from:
+                        skip_from = 0
+                        depth = bases.pop()
+                        pending = 0
+                        at_key = False
+                        key_end = -1
+                        in_sequence = bool(stack) and stack[-1].type == "LPAREN"
+                        yield Token(kind, match.group(kind), *self._span(char_start, char_end))
+                continue
 
             if held is not None:
                 if char_start == held_char_end and kind in _GLUE_TAIL:
@@ -148,6 +188,8 @@ class _Scan:
                     held.end_pos = byte(char_end)
                     held.type = "TAG"
                     held.value = text[held_char_start:char_end]
+                    if held_outer + held.value.count("/@") + 1 > MAX_NESTING:
+                        self._too_deep(held.start_pos, held.end_pos)
                     token = held
                     held = None
                     yield token
@@ -169,14 +211,30 @@ class _Scan:
                     yield from self._attach(doc, blank_after_doc)
                     doc = []
                     blank_after_doc = False
-                yield Token("BARE", match.group(kind), start, end)
+                value = match.group(kind)
+                if at_key or char_start == key_end:
+                    # A key, or a piece of one: each dot opens one more object.
+                    at_key = False
+                    key_end = char_end
+                    if "." in value:
+                        levels = value.count(".")
+                        if depth + pending + levels > MAX_NESTING:
+                            self._too_deep_path(value, start, MAX_NESTING - depth - pending)
+                        pending += levels
+                else:
+                    pending = 0
+                yield Token("BARE", value, start, end)
                 continue
             if kind == "NL":
                 if not line_has_content and doc:
                     blank_after_doc = True
                 line_has_content = False
-                if not in_sequence and sep is None:
-                    sep = Token("SEP", "\n", start, end)
+                if not in_sequence:
+                    at_key = True
+                    pending = 0
+                    key_end = -1
+                    if sep is None:
+                        sep = Token("SEP", "\n", start, end)
                 continue
             line_has_content = True
             if kind == "COMMENT":
@@ -197,6 +255,9 @@ class _Scan:
                 if doc:
                     self._dangling(doc, "a comma follows it, not an entry")
                     doc = []
+                at_key = True
+                pending = 0
+                key_end = -1
                 if sep is None:
                     sep = Token("SEP", ",", start, end)
                 continue
@@ -209,7 +270,11 @@ class _Scan:
                     doc = []
                 if stack and _CLOSER[stack[-1].type][0] == kind:
                     stack.pop()
+                    depth = bases.pop()
                     in_sequence = bool(stack) and stack[-1].type == "LPAREN"
+                pending = 0
+                at_key = False
+                key_end = -1
                 if sep is not None:
                     yield sep
                     sep = None
@@ -227,24 +292,53 @@ class _Scan:
             if kind in _OPENERS:
                 stack.append(token)
                 in_sequence = kind == "LPAREN"
+                bases.append(depth)
+                depth += pending + 1
+                pending = 0
+                at_key = kind == "LBRACE"
+                key_end = -1
+                if depth > MAX_NESTING:
+                    self._too_deep(start, end)
+                    skip_from = len(stack)
             elif kind == "QUOTED_UNTERMINATED" and token.value.endswith("\n"):
                 # The error token took the line break: the line still ends here.
                 yield token
                 line_has_content = False
+                pending = 0
+                key_end = -1
                 if not in_sequence:
+                    at_key = True
                     sep = Token("SEP", "\n", end - 1, end)
                 continue
             elif kind == "TAG" or kind == "AT":
+                at_key = False
+                key_end = -1
+                outer = depth + pending  # levels outside this tag
+                pending = 0
+                if kind == "TAG":
+                    levels = token.value.count("/@") + 1 if "/" in token.value else 1
+                    if outer + levels > MAX_NESTING:
+                        self._too_deep(start, end)
+                    if self._touches_payload(char_end):
+                        token.type = "TAG_OPEN"
+                        pending = outer - depth + levels  # the payload is inside the tag
+                        yield token
+                        continue
                 follow = text[char_end : char_end + 1]
-                if kind == "TAG" and self._touches_payload(char_end):
-                    token.type = "TAG_OPEN"
-                elif follow and follow not in _TAG_ENDS and follow not in _PAYLOAD_STARTS:
+                if follow and follow not in _TAG_ENDS and follow not in _PAYLOAD_STARTS:
                     held = token
+                    held_outer = outer
                     held_char_start, held_char_end = char_start, char_end
                     continue
             elif kind == "ATTR_KEY":
+                at_key = False
+                key_end = -1
+                if depth + pending + 1 > MAX_NESTING:
+                    self._too_deep(start, end)
+                pending += 1  # the value is inside the attribute object
                 follow = text[char_end : char_end + 1]
                 if not follow or follow in " \t\r\n,)}>" or text.startswith("//", char_end):
+                    pending = 0
                     sink.error(
                         codes.EXPECTED_VALUE,
                         "expected a value after `>`",
@@ -255,28 +349,84 @@ class _Scan:
                     yield token
                     yield Token("AT", "", end, end)
                     continue
+            elif kind in _KEY_PIECES and (at_key or char_start == key_end):
+                at_key = False
+                key_end = char_end  # a quoted piece of a dotted key: no level of its own
+            else:
+                at_key = False
+                key_end = -1
+                pending = 0
             yield token
 
-        if expected != len(text):
+        if expected < len(text):
             self._stray(expected, len(text))
         if held is not None:
             yield held
         if doc:
             self._dangling(doc, "the document ends after it")
         eof = byte(len(text))
-        for opener in reversed(stack):
+        self._unclosed(stack)
+        if sep is not None and not skip_from:
+            yield sep
+        for opener in reversed(stack[: skip_from or len(stack)]):
+            yield Token(_CLOSER[opener.type][0], "", eof, eof)
+
+    def _span(self, char_start: int, char_end: int) -> tuple[int, int]:
+        if self.ascii:
+            return char_start, char_end
+        return self.byte(char_start), self.byte(char_end)
+
+    def _unclosed(self, stack: list[Token]) -> None:
+        """Report the outermost unclosed brackets; the rest are counted in
+        the last report, not repeated (10,000 ``{`` are one mistake)."""
+        shown = stack[:_UNCLOSED_SHOWN]
+        for number, opener in enumerate(shown, 1):
             _closer, char, what = _CLOSER[opener.type]
-            sink.error(
+            inner = len(stack) - len(shown)
+            notes: tuple[str, ...] = ()
+            if number == len(shown) and inner:
+                notes = (
+                    f"{inner} more bracket{'s' if inner > 1 else ''} opened inside "
+                    f"{'it' if len(shown) == 1 else 'this one'} "
+                    f"{'are' if inner > 1 else 'is'} never closed either",
+                )
+            self.sink.error(
                 codes.UNCLOSED_DELIMITER,
                 f"unclosed {what} (missing `{char}`)",
                 Span(opener.start_pos, opener.end_pos),
-                label=f"this `{opener.value}` is never closed",
+                label=f"this `{_OPENER_CHAR[opener.type]}` is never closed",
+                notes=notes,
                 help=f"add `{char}` where the {what} ends",
             )
-        if sep is not None:
-            yield sep
-        for opener in reversed(stack):
-            yield Token(_CLOSER[opener.type][0], "", eof, eof)
+
+    def _too_deep(self, start: int, end: int) -> None:
+        """The first opening past `MAX_NESTING`; later ones are the same problem."""
+        if self.source.too_deep:
+            return
+        self.source.too_deep = True
+        self.sink.error(
+            codes.NESTING_TOO_DEEP,
+            f"nesting too deep (more than {MAX_NESTING} levels)",
+            Span(start, end),
+            label=f"this opens level {MAX_NESTING + 1}",
+            notes=(
+                "objects, sequences, tags, attribute objects and the segments of a dotted "
+                "key each open one level",
+            ),
+            help=f"Styx documents nest at most {MAX_NESTING} levels deep; "
+            "flatten the structure, or split it into several documents",
+        )
+
+    def _too_deep_path(self, key: str, start: int, allowed: int) -> None:
+        """A dotted key whose segment number ``allowed + 1`` (after the
+        first) goes past the limit: point at that segment."""
+        offset = 0
+        for _ in range(max(allowed, 0) + 1):
+            offset = key.index(".", offset) + 1
+        segment_end = key.find(".", offset)
+        segment = key[offset : segment_end if segment_end >= 0 else len(key)]
+        at = start + len(key[:offset].encode("utf-8"))
+        self._too_deep(at, at + len(segment.encode("utf-8")))
 
     def _attach(self, doc: list[tuple[int, int, str]], blank_after: bool) -> Iterator[Token]:
         """The doc comment token for the entry that follows, unless a blank line

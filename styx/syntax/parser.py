@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import threading
 
 import lark
@@ -69,7 +70,15 @@ def _parser() -> lark.Lark:
 
 
 def parse_lenient(text: str, *, filename: str | None = None) -> ParseResult:
-    """Parse without raising: what editors and linters want."""
+    """Parse without raising: what editors and linters want.
+
+    A Python string may hold lone surrogates (``"\\ud800"``), which are not
+    characters and have no UTF-8 form: each is reported, the rest of the text
+    is parsed with U+FFFD in its place (same length in UTF-8, so every span
+    stays right), the result carries that text, and there is no tree.
+    """
+    if not text.isascii() and _SURROGATE.search(text) is not None:
+        return _with_surrogates(text, filename)
     sink = DiagnosticSink()
     source = LexInput(text, sink)
     document: Document | None = None
@@ -85,9 +94,44 @@ def parse_lenient(text: str, *, filename: str | None = None) -> ParseResult:
         finally:
             if collecting:
                 gc.enable()
+    if source.too_deep:
+        document = None  # reported; deeper than every walk is promised (MAX_NESTING)
     if document is not None:
         document.filename = filename
     return ParseResult(document, sink.sorted(), text, filename)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Lone surrogates reported one by one; a text full of them is one problem.
+_SURROGATES_SHOWN = 10
+
+
+def _with_surrogates(text: str, filename: str | None) -> ParseResult:
+    cleaned = _SURROGATE.sub("\ufffd", text)
+    result = parse_lenient(cleaned, filename=filename)
+    found = []
+    for number, match in enumerate(_SURROGATE.finditer(text)):
+        if number == _SURROGATES_SHOWN:
+            break
+        found.append(match.start())
+    start = 0
+    offset = 0
+    problems = []
+    for index in found:  # UTF-8 offsets in the cleaned text, measured incrementally
+        offset += len(cleaned[start:index].encode("utf-8"))
+        start = index
+        problems.append(
+            Diagnostic(
+                codes.INVALID_ENCODING,
+                f"lone surrogate U+{ord(text[index]):04X} is not a character",
+                Span(offset, offset + 3),
+                label="not valid Unicode",
+                help="the text came from a string that is not valid Unicode "
+                "(a surrogate without its pair); fix the text that produced it",
+            )
+        )
+    diagnostics = sorted([*problems, *result.diagnostics], key=lambda d: (d.span.start, d.span.end))
+    return ParseResult(None, diagnostics, cleaned, filename)
 
 
 def parse(text: str, *, filename: str | None = None) -> Document:
@@ -95,7 +139,7 @@ def parse(text: str, *, filename: str | None = None) -> Document:
     result = parse_lenient(text, filename=filename)
     if not result.ok or result.document is None:
         errors = [d for d in result.diagnostics if d.is_error]
-        raise StyxSyntaxError(errors, text, filename)
+        raise StyxSyntaxError(errors, result.source, filename)
     return result.document
 
 

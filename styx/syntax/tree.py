@@ -20,6 +20,17 @@ from typing import NamedTuple
 
 from styx.source import Span
 
+#: How deeply values may nest in a document: objects, sequences, tags (each
+#: name of a chain), attribute objects and the objects of dotted-key segments
+#: all count one level; the root object does not. The lexer enforces it once
+#: (`styx::nesting-too-deep` at the first opening that goes deeper) and a
+#: document that exceeds it has no tree, so every walk over a tree, recursive
+#: or not, has at most this many levels to descend, whoever calls it and from
+#: however deep a stack (see docs/spec-decisions.md). serde_json allows 128;
+#: no configuration comes near 64, and the deepest walk (the formatter, about
+#: five frames a level) then stays far from Python's recursion limit.
+MAX_NESTING = 64
+
 
 class ScalarKind(StrEnum):
     BARE = "bare"
