@@ -46,11 +46,35 @@ class _Offsets:
         return self._byte
 
 
+#: The escapes that stand for one fixed character, decoded by `str.replace`.
+_SIMPLE = (("\\n", "\n"), ("\\t", "\t"), ("\\r", "\r"), ('\\"', '"'))
+
+
 def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
-    """Decode the inside of a quoted scalar that begins at byte ``start``."""
+    """Decode the inside of a quoted scalar that begins at byte ``start``.
+
+    Text whose escapes are all of the fixed ones is decoded by a few passes
+    of `str.replace` over pieces split at ``\\\\`` (each backslash left in
+    a piece then starts an escape); only ``\\u`` and invalid escapes take
+    the loop below. Both keep memory to a few times the text, however
+    dense the escapes.
+    """
     if "\\" not in body:
         return body
+    pieces = body.split("\\\\")
+    for index, piece in enumerate(pieces):
+        if "\\" in piece:
+            for escape, char in _SIMPLE:
+                piece = piece.replace(escape, char)
+            if "\\" in piece:
+                return _unescape(body, start, sink)
+            pieces[index] = piece
+    return "\\".join(pieces)
+
+
+def _unescape(body: str, start: int, sink: DiagnosticSink) -> str:
     out: list[str] = []
+    chars: dict[int, str] = {}  # one string per distinct decoded character
     offsets = _Offsets(body, start)
     i = 0
     size = len(body)
@@ -59,7 +83,8 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
         if slash < 0:
             out.append(body[i:])
             break
-        out.append(body[i:slash])
+        if slash > i:
+            out.append(body[i:slash])
         code = body[slash + 1 : slash + 2]
         if code in _ESCAPES:
             out.append(_ESCAPES[code])
@@ -68,7 +93,7 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
         if code == "u":
             decoded, length = _unicode_escape(body, slash + 2)
             if decoded is not None:
-                out.append(decoded)
+                out.append(chars.setdefault(decoded, chr(decoded)))
                 i = slash + 2 + length
                 continue
             bad = body[slash : slash + 2 + length]
@@ -87,8 +112,8 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
     return "".join(out)
 
 
-def _unicode_escape(body: str, at: int) -> tuple[str | None, int]:
-    """Decode the part after ``\\u``: the character (or None) and its length."""
+def _unicode_escape(body: str, at: int) -> tuple[int | None, int]:
+    """Decode the part after ``\\u``: the code point (or None) and its length."""
     braced = _BRACED.match(body, at)
     if braced:
         value = int(braced.group(1), 16)
@@ -107,7 +132,7 @@ def _unicode_escape(body: str, at: int) -> tuple[str | None, int]:
         length = 4
     if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
         return None, length
-    return chr(value), length
+    return value, length
 
 
 def raw_body(token: str) -> str:
