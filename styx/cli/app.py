@@ -48,6 +48,14 @@ ColorOption = Annotated[
 Paths = Annotated[list[str], typer.Argument(help="Files or directories (searched for *.styx).")]
 Path = Annotated[str, typer.Argument(help="A file, or - for standard input.")]
 Output = Annotated[str, typer.Option("--output", "-o", help="Write here instead of stdout (-).")]
+MaxErrors = Annotated[
+    int,
+    typer.Option(
+        "--max-errors",
+        min=0,
+        help="Show at most N diagnostics per file (0: all); machine formats always show all.",
+    ),
+]
 SchemaOption = Annotated[
     str | None,
     typer.Option(
@@ -93,10 +101,13 @@ def check(
     ] = None,
     schema: SchemaOption = None,
     color: ColorOption = Color.AUTO,
+    max_errors: MaxErrors = 50,
 ) -> None:
     """Lint documents against their declared schema: exit 0 when all are valid,
     1 on syntax errors, 2 on schema errors, 3 on I/O errors."""
-    raise typer.Exit(verbs.check(paths, color.value, report.value if report else None, schema))
+    raise typer.Exit(
+        verbs.check(paths, color.value, report.value if report else None, schema, max_errors)
+    )
 
 
 @app.command()
@@ -109,9 +120,12 @@ def fmt(
         bool, typer.Option("--diff", help="Print what would change, as a unified diff.")
     ] = False,
     color: ColorOption = Color.AUTO,
+    max_errors: MaxErrors = 50,
 ) -> None:
     """Rewrite documents in the canonical layout (a file with errors is never touched)."""
-    raise typer.Exit(verbs.format_files(paths, check=check, diff=diff, color=color.value))
+    raise typer.Exit(
+        verbs.format_files(paths, check=check, diff=diff, color=color.value, max_errors=max_errors)
+    )
 
 
 @app.command("to-json")
@@ -121,18 +135,28 @@ def to_json(
     out: Output = "-",
     schema: SchemaOption = None,
     color: ColorOption = Color.AUTO,
+    max_errors: MaxErrors = 50,
 ) -> None:
     """Convert a document to JSON (tags become {"$tag": ...}); scalars stay
     strings unless a schema types them as numbers or booleans."""
     raise typer.Exit(
-        verbs.to_json(path, compact=compact, out=out, schema=schema, color=color.value)
+        verbs.to_json(
+            path,
+            compact=compact,
+            out=out,
+            schema=schema,
+            color=color.value,
+            max_errors=max_errors,
+        )
     )
 
 
 @app.command("from-json")
-def from_json(path: Path, out: Output = "-", color: ColorOption = Color.AUTO) -> None:
+def from_json(
+    path: Path, out: Output = "-", color: ColorOption = Color.AUTO, max_errors: MaxErrors = 50
+) -> None:
     """Convert JSON to a Styx document."""
-    raise typer.Exit(verbs.from_json(path, out=out, color=color.value))
+    raise typer.Exit(verbs.from_json(path, out=out, color=color.value, max_errors=max_errors))
 
 
 @app.command()
@@ -143,9 +167,10 @@ def tree(
         typer.Option("--format", "-f", help="debug: readable outline; sexp: compliance format."),
     ] = TreeFormat.DEBUG,
     color: ColorOption = Color.AUTO,
+    max_errors: MaxErrors = 50,
 ) -> None:
     """Print the parsed tree of a document."""
-    raise typer.Exit(verbs.tree(path, tree_format.value, color.value))
+    raise typer.Exit(verbs.tree(path, tree_format.value, color.value, max_errors))
 
 
 KeyPath = Annotated[
@@ -212,6 +237,7 @@ def file_mode(
     ] = False,
     schema: SchemaOption = None,
     color: ColorOption = Color.AUTO,
+    max_errors: MaxErrors = 50,
 ) -> None:
     """File mode, also reached as `styx FILE ...`: format to stdout, convert, or validate."""
     raise typer.Exit(
@@ -224,6 +250,7 @@ def file_mode(
             validate=validate,
             schema=schema,
             color=color.value,
+            max_errors=max_errors,
         )
     )
 

@@ -1,8 +1,12 @@
 """Where results go: data to stdout (or a file), diagnostics to stderr.
 
 Machine formats of `styx check` (json, short, github, sarif) are the data of
-that command and go to stdout. Colour is decided per stream; rich is only
-imported when colour is actually used.
+that command and go to stdout, every diagnostic of them. The human layout
+stops after `MAX_ERRORS` diagnostics per file (``--max-errors``) with a line
+saying how many more there are: a truncated or generated file can have
+200,000 problems, and a terminal or CI log is no place for all of them.
+Colour is decided per stream; rich is only imported when colour is actually
+used.
 """
 
 from __future__ import annotations
@@ -16,14 +20,22 @@ from styx.commands.fmt import write_atomically
 from styx.diagnostic import Diagnostic
 
 TEXT = "text"
+#: Diagnostics shown per file in the human layout; 0 shows all.
+MAX_ERRORS = 50
 
 
 def display_name(source: Source) -> str:
     return "<stdin>" if source.name == "-" else source.name
 
 
-def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEXT) -> None:
-    """Report every outcome's diagnostics in the chosen format."""
+def diagnostics(
+    outcomes: Iterable[Outcome],
+    color: str = "auto",
+    fmt: str = TEXT,
+    max_errors: int = MAX_ERRORS,
+) -> None:
+    """Report the outcomes' diagnostics in the chosen format: all of them in
+    a machine format, the first ``max_errors`` of each file (0: all) as text."""
     outcomes = list(outcomes)
     if fmt != TEXT:
         from styx.report.machine import FORMATS, Report
@@ -40,7 +52,9 @@ def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEX
 
     use_color = should_color(sys.stderr, color)
     for outcome in outcomes:
-        for diagnostic in outcome.diagnostics:
+        found = outcome.diagnostics
+        shown = found[:max_errors] if max_errors > 0 else found
+        for diagnostic in shown:
             lines = render(
                 diagnostic,
                 outcome.source.text,
@@ -49,6 +63,24 @@ def diagnostics(outcomes: Iterable[Outcome], color: str = "auto", fmt: str = TEX
             )
             write_diagnostics(sys.stderr, lines, use_color)
             sys.stderr.write("\n")  # a blank line between diagnostics, as rustc
+        if len(found) > len(shown):
+            note(more_errors(found[len(shown) :], display_name(outcome.source)))
+
+
+def more_errors(hidden: list[Diagnostic], name: str) -> str:
+    """The line that ends a file's shortened report."""
+    count = len(hidden)
+    errors = sum(1 for diagnostic in hidden if diagnostic.is_error)
+    if errors == count:
+        what = "error" if count == 1 else "errors"
+    elif errors == 0:
+        what = "warning" if count == 1 else "warnings"
+    else:
+        what = "diagnostic" if count == 1 else "diagnostics"
+    return (
+        f"\u2026 and {count} more {what} in {name} "
+        "(--max-errors N shows N per file, --max-errors 0 all of them)"
+    )
 
 
 def _key_path(outcome: Outcome, diagnostic: Diagnostic) -> str | None:

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from styx.cli import run
+from styx.cli.output import MAX_ERRORS
 
 _COLORS = ("auto", "always", "never")
 _REPORTS = ("text", "json", "short", "github", "sarif")
+#: ``--max-errors N``: any value; `_Args` checks that it is a count.
+_COUNT: tuple[str, ...] = ()
 
 
 class _Args:
@@ -37,31 +40,53 @@ class _Args:
                 self.paths.append(arg)
             else:
                 self.ok = False
+        self.ok &= self.options.get("--max-errors", "0").isdigit()
+
+    @property
+    def max_errors(self) -> int:
+        return int(self.options.get("--max-errors", MAX_ERRORS))
 
 
 def _tree(args: list[str]) -> int | None:
     parsed = _Args(
-        args, {"--format": ("debug", "sexp"), "-f": ("debug", "sexp"), "--color": _COLORS}, ()
+        args,
+        {
+            "--format": ("debug", "sexp"),
+            "-f": ("debug", "sexp"),
+            "--color": _COLORS,
+            "--max-errors": _COUNT,
+        },
+        (),
     )
     if not parsed.ok or len(parsed.paths) != 1:
         return None
     fmt = parsed.options.get("--format") or parsed.options.get("-f") or "debug"
-    return run.tree(parsed.paths[0], fmt, parsed.options.get("--color", "auto"))
+    return run.tree(parsed.paths[0], fmt, parsed.options.get("--color", "auto"), parsed.max_errors)
 
 
 def _check(args: list[str]) -> int | None:
-    parsed = _Args(args, {"--format": _REPORTS, "--color": _COLORS}, ())
+    parsed = _Args(args, {"--format": _REPORTS, "--color": _COLORS, "--max-errors": _COUNT}, ())
     if not parsed.ok or not parsed.paths:
         return None
     return run.check(
-        parsed.paths, parsed.options.get("--color", "auto"), parsed.options.get("--format")
+        parsed.paths,
+        parsed.options.get("--color", "auto"),
+        parsed.options.get("--format"),
+        max_errors=parsed.max_errors,
     )
 
 
 def _file(args: list[str]) -> int | None:
     parsed = _Args(
         args,
-        {"-o": (), "--output": (), "--json-out": (), "--color": _COLORS, "--schema": ()},
+        {
+            "-o": (),
+            "--output": (),
+            "--json-out": (),
+            "--color": _COLORS,
+            "--schema": (),
+            "--max-errors": _COUNT,
+        },
         ("--in-place", "--compact", "--validate"),
     )
     if not parsed.ok or len(parsed.paths) != 1:
@@ -75,6 +100,7 @@ def _file(args: list[str]) -> int | None:
         validate="--validate" in parsed.flags,
         schema=parsed.options.get("--schema"),
         color=parsed.options.get("--color", "auto"),
+        max_errors=parsed.max_errors,
     )
 
 

@@ -14,24 +14,30 @@ from styx.cli import output
 from styx.commands.common import ExitCode, Outcome, parse_source, read_source
 
 
-def tree(path: str, tree_format: str = "debug", color: str = "auto") -> int:
+def tree(
+    path: str, tree_format: str = "debug", color: str = "auto", max_errors: int = output.MAX_ERRORS
+) -> int:
     from styx.commands.tree import TreeFormat
     from styx.commands.tree import tree as tree_command
 
     outcome = tree_command(read_source(path), TreeFormat(tree_format))
     output.write_output("-", outcome.output)
-    output.diagnostics([outcome], color)
+    output.diagnostics([outcome], color, max_errors=max_errors)
     return int(outcome.code)
 
 
 def check(
-    paths: list[str], color: str = "auto", report: str | None = None, schema: str | None = None
+    paths: list[str],
+    color: str = "auto",
+    report: str | None = None,
+    schema: str | None = None,
+    max_errors: int = output.MAX_ERRORS,
 ) -> int:
     from styx.commands import check as check_command
 
     outcomes = check_command.check(paths, schema=schema)
     chosen = output.choose_format(report)
-    output.diagnostics(outcomes, color, chosen)
+    output.diagnostics(outcomes, color, chosen, max_errors)
     checked = [o for o in outcomes if o.source.text is not None or o.code is not ExitCode.OK]
     failed = sum(1 for o in checked if o.code is not ExitCode.OK)
     if failed and chosen == output.TEXT:
@@ -73,7 +79,12 @@ def set_(
 
 
 def format_files(
-    paths: list[str], *, check: bool = False, diff: bool = False, color: str = "auto"
+    paths: list[str],
+    *,
+    check: bool = False,
+    diff: bool = False,
+    color: str = "auto",
+    max_errors: int = output.MAX_ERRORS,
 ) -> int:
     """Rewrite files in their canonical layout; never one that does not parse."""
     from styx.commands import fmt
@@ -82,7 +93,7 @@ def format_files(
     codes: list[int] = []
     for name in expand(paths):
         outcome = fmt.format_parsed(parse_source(read_source(name)))
-        output.diagnostics([outcome], color)
+        output.diagnostics([outcome], color, max_errors=max_errors)
         if outcome.code is not ExitCode.OK:
             codes.append(int(outcome.code))
             continue
@@ -113,23 +124,26 @@ def to_json(
     out: str = "-",
     schema: str | None = None,
     color: str = "auto",
+    max_errors: int = output.MAX_ERRORS,
 ) -> int:
     """JSON on ``out``; typed by the declared schema (or ``schema``) when there is one."""
     from styx.commands import convert
     from styx.commands.validation import SchemaCache, with_schema
 
     parsed, loaded = with_schema(parse_source(read_source(path)), SchemaCache(), override=schema)
-    output.diagnostics([parsed], color)
+    output.diagnostics([parsed], color, max_errors=max_errors)
     if parsed.code is not ExitCode.OK:
         return int(parsed.code)
     step = convert.to_json(parsed, compact=compact, schema=loaded)
-    return _deliver(step, out, color, report=step.code is not ExitCode.OK)
+    return _deliver(step, out, color, report=step.code is not ExitCode.OK, max_errors=max_errors)
 
 
-def from_json(path: str, *, out: str = "-", color: str = "auto") -> int:
+def from_json(
+    path: str, *, out: str = "-", color: str = "auto", max_errors: int = output.MAX_ERRORS
+) -> int:
     from styx.commands import convert
 
-    return _deliver(convert.from_json(read_source(path)), out, color)
+    return _deliver(convert.from_json(read_source(path)), out, color, max_errors=max_errors)
 
 
 def file_mode(
@@ -142,6 +156,7 @@ def file_mode(
     validate: bool = False,
     schema: str | None = None,
     color: str = "auto",
+    max_errors: int = output.MAX_ERRORS,
 ) -> int:
     """``styx FILE``: format to stdout, or convert, or only validate.
 
@@ -155,13 +170,14 @@ def file_mode(
         output.note("error: --in-place needs a file, not standard input")
         return int(ExitCode.IO)
     parsed, loaded = with_schema(parse_source(read_source(path)), SchemaCache(), override=schema)
-    output.diagnostics([parsed], color)
+    output.diagnostics([parsed], color, max_errors=max_errors)
     if parsed.code is not ExitCode.OK:
         return int(parsed.code)
     codes: list[int] = []
     if json_out is not None:
         step = convert.to_json(parsed, compact=compact, schema=loaded)
-        codes.append(_deliver(step, json_out, color, report=step.code is not ExitCode.OK))
+        report = step.code is not ExitCode.OK
+        codes.append(_deliver(step, json_out, color, report=report, max_errors=max_errors))
     target = path if in_place else out
     if target is None and not validate and json_out is None:
         target = "-"
@@ -179,11 +195,18 @@ def lsp() -> int:
     return 0
 
 
-def _deliver(outcome: Outcome, target: str | None, color: str, *, report: bool = True) -> int:
+def _deliver(
+    outcome: Outcome,
+    target: str | None,
+    color: str,
+    *,
+    report: bool = True,
+    max_errors: int = output.MAX_ERRORS,
+) -> int:
     """Report diagnostics (unless already reported); write the output unless
     the verb failed or nobody wants it."""
     if report:
-        output.diagnostics([outcome], color)
+        output.diagnostics([outcome], color, max_errors=max_errors)
     if outcome.code is not ExitCode.OK or target is None:
         return int(outcome.code)
     failure = output.write_output(target, outcome.output)

@@ -49,11 +49,18 @@ Layout rules, chosen to stay readable in the awkward cases:
   under their characters. Control and bidirectional-override characters are
   shown as visible stand-ins, because printed raw they would move the cursor
   or reorder the line.
+- A long line (a minified document, a 10 MB scalar) is shown as windows
+  around the places marked on it, joined and ended by ``…``; carets are
+  drawn on the windows only, and each window's cell widths are measured
+  once. Rendering a diagnostic therefore costs the same on a 10 MB line as
+  on a short one. Messages, labels, notes and help quoting long source text
+  are shortened in the middle the same way.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from itertools import pairwise
@@ -90,12 +97,101 @@ def _cell(char: str) -> tuple[str, int]:
     return char, 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _shown(text: str) -> str:
-    return "".join(_cell(char)[0] for char in text)
+#: Lines up to this many bytes are shown whole.
+WHOLE_LINE = 160
+#: Bytes shown on each side of a marked place on a longer line.
+CONTEXT = 40
+#: Longest message, label, note or help line shown whole (in characters).
+LONGEST_TEXT = 300
+ELLIPSIS = "\u2026"
 
 
-def _cells(text: str) -> int:
-    return sum(_cell(char)[1] for char in text)
+def clip(text: str, limit: int = LONGEST_TEXT) -> str:
+    """A text that quotes the source (a 10 MB key in "duplicate key `...`"),
+    shortened in the middle when it is longer than ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return text[:half] + ELLIPSIS + text[len(text) - half :]
+
+
+class _View:
+    """How one source line is shown: the whole line, or windows of it
+    around given byte offsets, with ``…`` where text is left out. Maps byte
+    offsets on the line to display columns."""
+
+    __slots__ = ("bytes", "cols", "text", "width")
+
+    def __init__(self, index: LineIndex, line: int, points: Iterable[int]) -> None:
+        data = index.data
+        start, end = index.line_start(line), index.line_end(line)
+        if end - start <= WHOLE_LINE:
+            ranges = [(start, end)]
+        else:
+            ranges = []
+            for point in sorted(points):
+                low, high = max(start, point - CONTEXT), min(end, point + CONTEXT)
+                if low - start <= 8:
+                    low = start
+                if end - high <= 8:
+                    high = end
+                low, high = _boundary(data, low, end), _boundary(data, high, end)
+                if ranges and low <= ranges[-1][1] + 8:
+                    ranges[-1] = (ranges[-1][0], max(ranges[-1][1], high))
+                else:
+                    ranges.append((low, high))
+            if not ranges:
+                ranges = [(start, _boundary(data, min(end, start + 2 * CONTEXT), end))]
+        #: Per shown character (and each ``…``): its byte offset and column.
+        self.bytes: list[int] = []
+        self.cols: list[int] = []
+        shown: list[str] = []
+        column = 0
+        previous = start
+        for low, high in ranges:
+            if low > previous:
+                shown.append(ELLIPSIS)
+                self.bytes.append(previous)
+                self.cols.append(column)
+                column += 1
+            offset = low
+            for char in data[low:high].decode("utf-8", "replace"):
+                face, width = _cell(char)
+                shown.append(face)
+                self.bytes.append(offset)
+                self.cols.append(column)
+                column += width
+                offset += len(char.encode("utf-8")) if char > "\x7f" else 1
+            previous = high
+        if previous < end:
+            shown.append(ELLIPSIS)
+            self.bytes.append(previous)
+            self.cols.append(column)
+            column += 1
+        self.bytes.append(end)
+        self.cols.append(column)
+        self.text = "".join(shown)
+        self.width = column
+
+    def column(self, offset: int) -> int:
+        """The display column where the character at a byte offset starts
+        (a left-out one: its ``…``)."""
+        return self.cols[max(bisect_right(self.bytes, offset) - 1, 0)]
+
+    def end_column(self, offset: int) -> int:
+        """The column just after the character that ends before a byte
+        offset (for an exclusive end)."""
+        place = bisect_left(self.bytes, offset)
+        if place < len(self.bytes) and self.bytes[place] == offset:
+            return self.cols[place]
+        return self.cols[min(place, len(self.cols) - 1)]
+
+
+def _boundary(data: bytes, offset: int, limit: int) -> int:
+    """The first character boundary at or after a byte offset (at most ``limit``)."""
+    while offset < limit and data[offset] & 0xC0 == 0x80:
+        offset += 1
+    return offset
 
 
 def texts_by_file(
@@ -139,32 +235,62 @@ def visible_span(index: LineIndex, span: Span) -> Span:
 
 
 class _Mark:
-    """One annotation, in lines and display cells."""
+    """One annotation: its byte span and lines, and its display columns
+    once the lines it starts and ends on are laid out (`place`)."""
 
-    __slots__ = ("char", "depth", "end_col", "end_line", "label", "role", "start_col", "start_line")
+    __slots__ = (
+        "char",
+        "depth",
+        "end",
+        "end_col",
+        "end_line",
+        "label",
+        "role",
+        "start",
+        "start_col",
+        "start_line",
+    )
 
     def __init__(self, index: LineIndex, span: Span, label: str, char: str, role: str) -> None:
         span = visible_span(index, span)
-        self.label = label
+        self.label = clip(label)
         self.char = char
         self.role = role
+        self.start, self.end = span
         self.start_line = index.line_of(span.start)
         self.end_line = index.line_of(span.end)
-        self.start_col = _cells(index.prefix(span.start))
-        end_col = _cells(index.prefix(span.end))
-        # Single-line marks cover at least one cell (zero-width ones point at
-        # the cell after them); a multi-line mark's end_col is one past the
-        # last character, where its closing caret goes.
-        if self.multiline:
-            self.end_col = max(end_col, 1)
-        else:
-            self.end_col = max(end_col, self.start_col + 1)
+        self.start_col = self.end_col = 0
         #: The bracket column of a multi-line mark.
         self.depth = 0
 
     @property
     def multiline(self) -> bool:
         return self.start_line != self.end_line
+
+    def place(self, line: int, view: _View) -> None:
+        """Set the columns that lie on ``line``, shown as ``view``.
+
+        Single-line marks cover at least one cell (zero-width ones point at
+        the cell after them); a multi-line mark's end_col is one past its
+        last character, where its closing caret goes.
+        """
+        if line == self.start_line:
+            self.start_col = view.column(self.start)
+        if line == self.end_line:
+            end_col = view.end_column(self.end)
+            if self.multiline:
+                self.end_col = max(end_col, 1)
+            else:
+                self.end_col = max(end_col, self.start_col + 1)
+
+    def points(self, line: int) -> list[int]:
+        """The byte offsets of this mark that ``line`` must show."""
+        found = []
+        if line == self.start_line:
+            found.append(self.start)
+        if line == self.end_line:
+            found.append(self.end)
+        return found
 
 
 class _Row:
@@ -189,23 +315,28 @@ class _Row:
 
     def line(self, gutter: str) -> Line:
         end = self.tail[0] if self.tail else max(self.cells, default=-1) + 1
-        out: Line = []
+        out: Line = [(gutter, "gutter")]
+        run: list[str] = []
+        run_role = ""
         for column in range(end):
             char, role = self.cells.get(column, (" ", "plain"))
-            if out and out[-1][1] == role:
-                out[-1] = (out[-1][0] + char, role)
-            else:
-                out.append((char, role))
+            if role != run_role and run:
+                out.append(("".join(run), run_role))
+                run = []
+            run.append(char)
+            run_role = role
+        if run:
+            out.append(("".join(run), run_role))
         if self.tail:
             out.append(self.tail[1:])
-        return [(gutter, "gutter"), *out]
+        return out
 
 
 def _assign_depths(marks: list[_Mark]) -> int:
     """Give each multi-line mark a bracket column, reusing a column once its
     previous mark has ended on an earlier line; return how many are used."""
     ends: list[int] = []
-    for mark in sorted(marks, key=lambda m: (m.start_line, m.start_col)):
+    for mark in sorted(marks, key=lambda m: (m.start_line, m.start)):
         free = (depth for depth, end in enumerate(ends) if end < mark.start_line)
         mark.depth = next(free, len(ends))
         ends[mark.depth : mark.depth + 1] = [mark.end_line]  # replace, or append a new column
@@ -269,16 +400,22 @@ def _snippet(index: LineIndex, marks: list[_Mark], gutter: int) -> list[Line]:
         if previous is not None and number > previous + 1:
             out.append(_Row(active).line(f"{'...':<{gutter + 3}}"))
         previous = number
-        text = index.line_text(number)
-        indent = _cells(text[: len(text) - len(text.lstrip(" \t"))])
+        on_line = [m for m in marks if number in (m.start_line, m.end_line)]
+        view = _View(index, number, [point for m in on_line for point in m.points(number)])
+        for mark in on_line:
+            mark.place(number, view)
+        # Where the line's indentation ends: a span starting there gets a `/`.
+        line_start = index.line_start(number)
+        head = index.data[line_start : line_start + WHOLE_LINE]
+        indent = len(head) - len(head.lstrip(b" \t"))
         starting = sorted((m for m in spanning if m.start_line == number), key=_depth)
-        arms = [mark for mark in starting if mark.start_col > indent]
+        arms = [mark for mark in starting if mark.start > line_start + indent]
         source = _Row(active)
         for mark in starting:
             if mark not in arms:
                 source.draw(mark.depth, "/", mark.role)
                 active.append(mark)
-        source.write(offset, _shown(text), "source")
+        source.write(offset, view.text, "source")
         out.append(source.line(f"{number + 1:>{gutter}} | "))
         # Under the line: its underlines, then the spans that end on it
         # (deeper brackets first, so no arm crosses an open bracket), then
@@ -315,7 +452,8 @@ def _arm(brackets: list[_Mark], mark: _Mark, column: int) -> _Row:
 
 def _header(diagnostic: Diagnostic) -> Line:
     severity = diagnostic.severity.value
-    return [(f"{severity}[{diagnostic.code}]", severity), (f": {diagnostic.message}", "message")]
+    message = clip(diagnostic.message)
+    return [(f"{severity}[{diagnostic.code}]", severity), (f": {message}", "message")]
 
 
 def render(
@@ -377,7 +515,7 @@ def _footer(diagnostic: Diagnostic, unplaced: Iterable[Label], pad: str) -> list
         return []
     out: list[Line] = [[(f"{pad} |", "gutter")]]
     for kind, body in notes:
-        first, *rest = body.split("\n")
+        first, *rest = (clip(line) for line in body.split("\n"))
         out.append([(f"{pad} = ", "gutter"), (f"{kind}:", kind), (f" {first}", "plain")])
         indent = f"{pad}   {'':{len(kind) + 2}}"
         out.extend([[(indent, "gutter"), (more, "plain")] for more in rest])

@@ -106,6 +106,9 @@ class TreeBuilder:
         self.source = source
         self.sink = source.sink
         self._bytes: bytes | None = None
+        #: Objects closed only by the end of the file: already reported as
+        #: unclosed, so not again as invalid keys (``a {{{{``).
+        self._unclosed: set[int] = set()
 
     def _encoded(self) -> bytes:
         """The source as UTF-8, encoded once per parse and only when an error needs it."""
@@ -249,7 +252,10 @@ class TreeBuilder:
             if type(item) is _Entries:
                 self._report_object_keys(item)
                 entries = item.entries
-        return Object(entries, children[0].start_pos, children[-1].end_pos)
+        built = Object(entries, children[0].start_pos, children[-1].end_pos)
+        if not children[-1].value:  # the lexer's closer at the end of the file
+            self._unclosed.add(id(built))
+        return built
 
     def entries(self, children: list[Any]) -> _Entries:
         if type(children[0]) is _Entries:
@@ -491,6 +497,8 @@ class TreeBuilder:
         return False
 
     def _invalid_key(self, key: Value) -> None:
+        if id(key) in self._unclosed:
+            return
         span = key.span
         what = {Sequence: "a sequence", Object: "an object", Tagged: "a tagged value"}.get(
             type(key), "a heredoc"

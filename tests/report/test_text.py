@@ -84,6 +84,7 @@ PARSER_CASES: dict[str, str] = {
     codes.QUOTED_PATH_SEGMENT: '"example.com".port 443\n',
     codes.HEREDOC_CRLF: "script <<SH\r\n  echo hi\r\n  SH\r\n",
     codes.BYTE_ORDER_MARK: "\ufeffname x\n",
+    codes.NESTING_TOO_DEEP: "a " + "(" * 65 + ")" * 65 + "\n",
 }
 
 # Real diagnostics whose layout is worth pinning down, by snapshot name.
@@ -100,6 +101,12 @@ PARSER_LAYOUTS: dict[str, str] = {
     "control-character": "a\u000bb\n",
     "bidi-override": 'a "x\u202ey\\q"\n',
     "arm-after-labels": "key value {\n  a 1\n}\n",
+    # Long lines: windows around the marked places, `…` for what is left out.
+    "long-line-two-places": "{" + ", ".join(f"k{i} {i}" for i in range(60)) + ", k5 x}\n",
+    "long-line-span": 'k "' + "a" * 500 + "\nnext 1\n",
+    "long-line-wide": "k " + "名前" * 100 + " = x\n",
+    "long-line-start": "= " + "x" * 400 + "\n",
+    "long-line-spanning-lines": "k {\n" + "  " + "y" * 300 + " {\n",
 }
 
 # Only parse_file sees bytes, so this code has a test of its own below.
