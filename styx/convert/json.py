@@ -43,7 +43,7 @@ from typing import Any, TypeAlias
 from styx.source import Span
 from styx.syntax import write
 from styx.syntax.merge import merged_entries
-from styx.syntax.tree import Document, Object, Scalar, Sequence, Tagged, Unit, Value
+from styx.syntax.tree import MAX_NESTING, Document, Object, Scalar, Sequence, Tagged, Unit, Value
 
 #: Where a value sits in the JSON output: object keys and array indices.
 JsonPath: TypeAlias = tuple[str | int, ...]
@@ -124,8 +124,15 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: A container being filled: its data, and its children still to convert as
+#: (JSON key or index, value, key node for a collision report).
+_Open = tuple[Any, Iterator[tuple[str | int, Value, Value | None]]]
+
+
 class _JsonBuilder:
-    """One conversion; ``path`` is kept only for the ``scalar`` hook."""
+    """One conversion, with an explicit stack rather than recursion, so that
+    no nesting depth and no caller's stack depth can exhaust Python's; the
+    ``path`` is kept only for the ``scalar`` hook."""
 
     __slots__ = ("path", "scalar")
 
@@ -133,51 +140,60 @@ class _JsonBuilder:
         self.scalar = scalar
         self.path: list[str | int] = []
 
-    def value(self, value: Value) -> Any:
-        if isinstance(value, Scalar):
-            if self.scalar is None:
-                return value.text
-            return self.scalar(value, tuple(self.path))
-        if isinstance(value, Object):
-            return self.object(value)
-        if isinstance(value, Sequence):
-            return self.sequence(value)
-        if isinstance(value, Tagged):
-            return self.tagged(value)
-        assert isinstance(value, Unit)
-        return None
-
-    def object(self, obj: Object) -> dict[str, Any]:
-        data: dict[str, Any] = {}
+    def value(self, root: Value) -> Any:
+        data, children = self.start(root)
+        if children is None:
+            return data
         path = self.path
-        for entry in merged_entries(obj):
-            key = json_key(entry.key)
-            if key in data:
-                raise JsonOutputError(
-                    f"two keys of one object both become the JSON key {key!r}", entry.key.span
-                )
+        stack: list[_Open] = [(data, children)]
+        while stack:
+            target, todo = stack[-1]
+            item = next(todo, None)
+            if item is None:
+                stack.pop()
+                if stack:
+                    path.pop()
+                continue
+            key, child, key_node = item
             path.append(key)
-            data[key] = self.value(entry.value)
-            path.pop()
+            value, grandchildren = self.start(child)
+            if type(target) is list:
+                target.append(value)
+            else:
+                if key in target and key_node is not None:
+                    raise JsonOutputError(
+                        f"two keys of one object both become the JSON key {key!r}",
+                        key_node.span,
+                    )
+                target[key] = value
+            if grandchildren is None:
+                path.pop()
+            else:
+                stack.append((value, grandchildren))
         return data
 
-    def sequence(self, sequence: Sequence) -> list[Any]:
-        items: list[Any] = []
-        path = self.path
-        for index, item in enumerate(sequence.items):
-            path.append(index)
-            items.append(self.value(item))
-            path.pop()
-        return items
-
-    def tagged(self, tagged: Tagged) -> dict[str, Any]:
-        data: dict[str, Any] = {TAG: tagged.name}
-        payload = tagged.payload
-        if payload is not None:
-            self.path.append(PAYLOAD)
-            data[PAYLOAD] = self.value(payload)
-            self.path.pop()
-        return data
+    def start(self, value: Value) -> tuple[Any, Iterator[Any] | None]:
+        """A value's JSON: a leaf, or an empty container and what goes in it."""
+        kind = type(value)
+        if kind is Scalar or isinstance(value, Scalar):
+            assert isinstance(value, Scalar)
+            if self.scalar is None:
+                return value.text, None
+            return self.scalar(value, tuple(self.path)), None
+        if kind is Object:
+            assert isinstance(value, Object)
+            entries = merged_entries(value)
+            return {}, iter([(json_key(e.key), e.value, e.key) for e in entries])
+        if kind is Sequence:
+            assert isinstance(value, Sequence)
+            return [], iter([(index, item, None) for index, item in enumerate(value.items)])
+        if kind is Tagged:
+            assert isinstance(value, Tagged)
+            payload = value.payload
+            data = {TAG: value.name}
+            return data, None if payload is None else iter([(PAYLOAD, payload, None)])
+        assert isinstance(value, Unit)
+        return None, None
 
 
 def json_key(key: Value) -> str:
@@ -206,8 +222,9 @@ def from_json(text: str, *, filename: str | None = None) -> str:
     line. A top level that is not an object is a `JsonInputError`: a Styx
     document is always an object, and wrapping the value in an invented key
     would not convert back to the same JSON. So are invalid JSON, a key
-    repeated in one object, and a lone surrogate escape (``"\\ud800"``),
-    which no Styx text can hold. ``NaN`` and ``Infinity``, which Python's
+    repeated in one object, a lone surrogate escape (``"\\ud800"``),
+    which no Styx text can hold, and nesting deeper than a Styx document
+    may (`MAX_NESTING`). ``NaN`` and ``Infinity``, which Python's
     JSON reader accepts, become bare scalars.
     """
     with _collection_paused():
@@ -218,6 +235,8 @@ def from_json(text: str, *, filename: str | None = None) -> str:
                 *_line_column(text, len(text) - len(text.lstrip(" \t\n\r"))),
                 filename,
             )
+        if _deeper_than_limit(data):
+            raise _too_deep(text, filename)
         styx = _StyxWriter().root(data)
     try:
         styx.encode("utf-8")
@@ -258,6 +277,8 @@ def _load(text: str, filename: str | None) -> Any:
             parse_float=_Number,
             parse_constant=_Number,
         )
+    except RecursionError:  # the JSON reader recurses per level, in C
+        raise _too_deep(text, filename) from None
     except json.JSONDecodeError as error:
         raise JsonInputError(error.msg, error.lineno, error.colno, filename) from None
     except _RepeatedKey:
@@ -313,6 +334,63 @@ def _repeated_key(text: str) -> tuple[int, str]:
             keys.add(key)
             expect_key = False
     raise AssertionError("the JSON reader reported a repeated key that is not there")
+
+
+def _too_deep(text: str, filename: str | None) -> JsonInputError:
+    """The error for JSON nested deeper than `MAX_NESTING`, at the first
+    bracket past it (a tag's key counts as a level, as in Styx)."""
+    depth = -1  # the top-level object is the document, level 0
+    position = 0
+    before: re.Match[str] | None = None
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                position = match.start()
+                break
+        elif token in ("}", "]"):
+            depth -= 1
+        elif (
+            token == ":"
+            and depth == MAX_NESTING
+            and before is not None
+            and _is_tag_key(_key(json.loads(before.group())))
+        ):
+            position = before.start()  # a tag key, one level deeper
+            break
+        before = match
+    return JsonInputError(
+        f"nested deeper than a Styx document may be ({MAX_NESTING} levels)",
+        *_line_column(text, position),
+        filename,
+    )
+
+
+def _deeper_than_limit(data: dict[str, Any]) -> bool:
+    """Whether JSON data nests deeper than a Styx document may (`MAX_NESTING`),
+    counted as the parser counts what `_StyxWriter` writes: every object and
+    array one level (a tag object too, and its payload one more), and a tag
+    key one level deeper than its object. Iterative, so that the check
+    itself needs no stack."""
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        value, level = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if level + 1 > MAX_NESTING and _is_tag_key(_key(key)):
+                    return True
+                if isinstance(item, dict | list):
+                    if level + 1 > MAX_NESTING:
+                        return True
+                    todo.append((item, level + 1))
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict | list):
+                    if level + 1 > MAX_NESTING:
+                        return True
+                    todo.append((item, level + 1))
+    return False
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:
@@ -473,6 +551,11 @@ def _atom(value: Any) -> str:
     if value is None:
         return "@"
     return write.scalar(_text(value))
+
+
+def _is_tag_key(written: str) -> bool:
+    """Whether a key as `_key` writes it is a tag (``@name``, not the unit ``@``)."""
+    return written[:1] == "@" and written != UNIT_KEY
 
 
 def _key(key: str) -> str:

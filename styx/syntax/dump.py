@@ -30,42 +30,48 @@ def _span(span: Span) -> str:
 
 def _printed_span(value: Value) -> Span:
     # The reference tree gives a tagged value its payload's span.
-    if isinstance(value, Tagged) and value.value is not None:
-        return _printed_span(value.value)
+    while isinstance(value, Tagged) and value.value is not None:
+        value = value.value
     return value.span
 
 
+#: Work for the printers, which keep a stack instead of recursing: a node
+#: to print at an indentation depth, or text to add to the last line.
+_Task = tuple[Value | Entry, int] | str
+
+
 def _sexp_entry(entry: Entry, depth: int, out: list[str]) -> None:
-    pad = "  " * depth
-    out.append(f"{pad}(entry")
-    _sexp_value(entry.key, depth + 1, out)
-    _sexp_value(entry.value, depth + 1, out)
-    out[-1] += ")"
-
-
-def _sexp_value(value: Value, depth: int, out: list[str]) -> None:
-    pad = "  " * depth
-    span = _span(_printed_span(value))
-    if isinstance(value, Scalar):
-        text = json.dumps(value.text, ensure_ascii=False)
-        out.append(f"{pad}(scalar {span} {value.kind.value} {text})")
-    elif isinstance(value, Unit):
-        out.append(f"{pad}(unit {span})")
-    elif isinstance(value, Tagged):
-        out.append(f"{pad}(tag {span} {json.dumps(value.name, ensure_ascii=False)}")
-        if value.value is not None and not isinstance(value.value, Unit):
-            _sexp_value(value.value, depth + 1, out)
-        out[-1] += ")"
-    elif isinstance(value, Sequence):
-        out.append(f"{pad}(sequence {span}")
-        for item in value.items:
-            _sexp_value(item, depth + 1, out)
-        out[-1] += ")"
-    elif isinstance(value, Object):
-        out.append(f"{pad}(object {span}")
-        for entry in value.entries:
-            _sexp_entry(entry, depth + 1, out)
-        out.append(f"{pad})")
+    todo: list[_Task] = [(entry, depth)]
+    while todo:
+        task = todo.pop()
+        if isinstance(task, str):
+            out[-1] += task
+            continue
+        node, depth = task
+        pad = "  " * depth
+        if isinstance(node, Entry):
+            out.append(f"{pad}(entry")
+            todo += [")", (node.value, depth + 1), (node.key, depth + 1)]
+            continue
+        span = _span(_printed_span(node))
+        if isinstance(node, Scalar):
+            text = json.dumps(node.text, ensure_ascii=False)
+            out.append(f"{pad}(scalar {span} {node.kind.value} {text})")
+        elif isinstance(node, Unit):
+            out.append(f"{pad}(unit {span})")
+        elif isinstance(node, Tagged):
+            out.append(f"{pad}(tag {span} {json.dumps(node.name, ensure_ascii=False)}")
+            todo.append(")")
+            if node.value is not None and not isinstance(node.value, Unit):
+                todo.append((node.value, depth + 1))
+        elif isinstance(node, Sequence):
+            out.append(f"{pad}(sequence {span}")
+            todo.append(")")
+            todo += [(item, depth + 1) for item in reversed(node.items)]
+        elif isinstance(node, Object):
+            out.append(f"{pad}(object {span}")
+            todo.append(f"\n{pad})")
+            todo += [(child, depth + 1) for child in reversed(node.entries)]
 
 
 def outline(document: Document) -> str:
@@ -94,26 +100,53 @@ def _describe(value: Value) -> str:
 
 
 def _outline_entry(entry: Entry, depth: int, out: list[str]) -> None:
-    pad = "  " * depth
-    if entry.doc is not None:
-        for line in entry.doc.lines:
-            out.append(f"{pad}/// {line}".rstrip())
-    out.append(f"{pad}entry {_span(entry.span)}")
-    out.append(f"{pad}  key: {_describe(entry.key)} {_span(entry.key.span)}")
-    _outline_children(entry.key, depth + 2, out)
-    out.append(f"{pad}  value: {_describe(entry.value)} {_span(entry.value.span)}")
-    _outline_children(entry.value, depth + 2, out)
-
-
-def _outline_children(value: Value, depth: int, out: list[str]) -> None:
-    pad = "  " * depth
-    if isinstance(value, Tagged) and value.value is not None:
-        out.append(f"{pad}payload: {_describe(value.value)} {_span(value.value.span)}")
-        _outline_children(value.value, depth + 1, out)
-    elif isinstance(value, Sequence):
-        for item in value.items:
+    # A stack of (node, depth, line prefix) instead of recursion; a Value
+    # task prints the children of that value.
+    todo: list[tuple[Entry | Value, int]] = [(entry, depth)]
+    while todo:
+        node, depth = todo.pop()
+        pad = "  " * depth
+        if isinstance(node, Entry):
+            if node.doc is not None:
+                for line in node.doc.lines:
+                    out.append(f"{pad}/// {line}".rstrip())
+            out.append(f"{pad}entry {_span(node.span)}")
+            out.append(f"{pad}  key: {_describe(node.key)} {_span(node.key.span)}")
+            # The value's lines come after the key's children: pushed first.
+            todo.append((_ValueLine(node.value), depth))
+            todo.append((node.key, depth + 2))
+        elif isinstance(node, _ValueLine):
+            value = node.value
+            out.append(f"{pad}  value: {_describe(value)} {_span(value.span)}")
+            todo.append((value, depth + 2))
+        elif isinstance(node, Tagged):
+            if node.value is not None:
+                out.append(f"{pad}payload: {_describe(node.value)} {_span(node.value.span)}")
+                todo.append((node.value, depth + 1))
+        elif isinstance(node, Sequence):
+            for item in reversed(node.items):
+                todo.append((_Item(item), depth))
+        elif isinstance(node, _Item):
+            item = node.value
             out.append(f"{pad}- {_describe(item)} {_span(item.span)}")
-            _outline_children(item, depth + 1, out)
-    elif isinstance(value, Object):
-        for entry in value.entries:
-            _outline_entry(entry, depth, out)
+            todo.append((item, depth + 1))
+        elif isinstance(node, Object):
+            todo += [(child, depth) for child in reversed(node.entries)]
+
+
+class _ValueLine(Value):
+    """Outline task: the ``value:`` line of an entry, then the value's children."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Value) -> None:
+        self.value = value
+
+
+class _Item(Value):
+    """Outline task: the ``-`` line of a sequence item, then its children."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Value) -> None:
+        self.value = value
