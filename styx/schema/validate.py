@@ -15,12 +15,20 @@ of the value (``server.port``), are only built when something is wrong.
 
 Scalars are interpreted by `styx.schema.scalars`, with no implicit coercion
 (interp[interp.coerce.none]): the type asks, the text answers.
+
+A union tries its members one after the other, and a member that fails may
+have walked the whole subtree first; with unions nested in a recursive type
+that doubles the work at every level, 2^64 steps for a document 64 levels
+deep. So within one run (`_run`) whether a member accepts a value, and why
+it does not, are remembered per (member, value node): each is worked out
+once and validation stays linear in the document.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Callable, Iterable
 from typing import TypeAlias, cast
 
@@ -118,6 +126,21 @@ def find_declaration(document: Document) -> Entry | None:
     return document.declaration
 
 
+class _Memo(threading.local):
+    """What the current run (per thread) has learnt about union members,
+    keyed by (member, id of the value). The value is kept with the answer:
+    merged path objects are made afresh by `merged_entries`, and holding
+    them keeps their ids from being reused for other nodes during the run."""
+
+    def __init__(self) -> None:
+        self.accepts: dict[tuple[int, int], tuple[Value, bool]] | None = None
+        self.why_not: dict[tuple[int, int], tuple[Value, str]] | None = None
+        self.merged: dict[int, tuple[Object, list[Entry]]] | None = None
+
+
+_MEMO = _Memo()
+
+
 def _run(
     value: Value,
     schema: m.Schema,
@@ -127,11 +150,28 @@ def _run(
 ) -> list[Diagnostic]:
     compiler = _compiler(schema)
     check = compiler.check(type_, schema)
-    if check(value, None, None) and not compiler.may_warn(type_, schema):
-        return []
-    report = _Report(filename, declaration)
-    check(value, None, report)
+    outer = (_MEMO.accepts, _MEMO.why_not, _MEMO.merged)
+    _MEMO.accepts, _MEMO.why_not, _MEMO.merged = {}, {}, {}
+    try:
+        if check(value, None, None) and not compiler.may_warn(type_, schema):
+            return []
+        report = _Report(filename, declaration)
+        check(value, None, report)
+    finally:
+        _MEMO.accepts, _MEMO.why_not, _MEMO.merged = outer
     return sorted(report.items, key=lambda d: (d.span.start, d.span.end))
+
+
+def _merged(value: Object) -> list[Entry]:
+    """`merged_entries`, made once per object in a run, so that the objects
+    it makes are the same nodes each time a union tries them again."""
+    memo = _MEMO.merged
+    if memo is None:
+        return merged_entries(value)
+    found = memo.get(id(value))
+    if found is None:
+        found = memo[id(value)] = (value, merged_entries(value))
+    return found[1]
 
 
 def _no_root(document: Document, schema: m.Schema, declaration: Entry | None) -> Diagnostic:
@@ -407,7 +447,7 @@ class _Compiler:
                 return False
             ok = True
             seen = 0
-            for entry in merged_entries(value):
+            for entry in _merged(value):
                 key = entry.key
                 if type(key) is Scalar:
                     found = table.get(key.text)
@@ -447,8 +487,17 @@ class _Compiler:
         t = type_
 
         def union(value: Value, path: Path, report: _Report | None) -> bool:
+            memo = _MEMO.accepts
             for index, check in enumerate(checks):
-                if check(value, path, None):
+                if memo is None:
+                    accepted = check(value, path, None)
+                else:
+                    key = (id(check), id(value))
+                    known = memo.get(key)
+                    if known is None:
+                        known = memo[key] = (value, check(value, path, None))
+                    accepted = known[1]
+                if accepted:
                     if report is not None and warns[index]:
                         check(value, path, report)
                     return True
@@ -512,7 +561,7 @@ class _Compiler:
                     report.mismatch(value, path, type_)
                 return False
             ok = True
-            for entry in merged_entries(value):
+            for entry in _merged(value):
                 key = entry.key
                 where = (path, _segment(key), key)
                 if not key_check(key, where, report):
@@ -847,11 +896,18 @@ class _Report:
         )
 
     def _why_not(self, member: _Compiled, value: Value, path: Path) -> str:
-        trial = _Report(self.file, None)
-        member.check(value, path, trial)
-        errors = [d for d in trial.items if d.is_error]
-        reason = errors[0].label if errors else "does not match"
-        return f"not {written(member.type)}: {reason}"
+        memo = _MEMO.why_not
+        key = (id(member), id(value))
+        known = None if memo is None else memo.get(key)
+        if known is None:
+            trial = _Report(self.file, None)
+            member.check(value, path, trial)
+            errors = [d for d in trial.items if d.is_error]
+            reason = errors[0].label if errors else "does not match"
+            known = (value, f"not {written(member.type)}: {reason}")
+            if memo is not None:
+                memo[key] = known
+        return known[1]
 
     def invalid_variant(self, value: Tagged, path: Path, type_: m.Enum) -> None:
         names = list(type_.variants)
