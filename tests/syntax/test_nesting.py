@@ -23,6 +23,7 @@ from styx.convert.json import JsonInputError, from_json, to_json
 from styx.diagnostic import DiagnosticSink
 from styx.format import format_source
 from styx.schema.load import load_schema
+from styx.schema.loader import StyxValidationError, load
 from styx.schema.validate import validate
 from styx.syntax import codes
 from styx.syntax.dump import outline, sexp
@@ -193,8 +194,8 @@ WALKS: dict[str, Callable[[str], object]] = {
 
 def _load(text: str) -> object:
     try:
-        return styx.load(text, Root)
-    except styx.StyxValidationError as error:  # not every shape is a Chain
+        return load(text, Root)
+    except StyxValidationError as error:  # not every shape is a Chain
         return error.diagnostics
 
 
@@ -232,7 +233,7 @@ def test_every_walk_finishes_on_the_deepest_document_from_a_deep_stack(
 
 def test_loading_the_deepest_chain_builds_it() -> None:
     text = "a " + "{b " * (MAX_NESTING - 1) + "1" + "}" * (MAX_NESTING - 1) + "\n"
-    loaded = from_deep_stack(300, lambda: styx.load(text, Root))
+    loaded = from_deep_stack(300, lambda: load(text, Root))
     assert isinstance(loaded, Root)
     node: Any = loaded.a
     for _ in range(MAX_NESTING - 2):
@@ -299,7 +300,7 @@ def test_lone_surrogates_are_diagnostics_not_exceptions(text: str) -> None:
     with pytest.raises(styx.StyxSyntaxError):
         format_source(text)
     with pytest.raises(styx.StyxSyntaxError):
-        styx.load(text, Root)
+        load(text, Root)
 
 
 def test_a_lone_surrogate_is_placed_where_it_is() -> None:
