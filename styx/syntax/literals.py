@@ -55,9 +55,10 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
 
     Text whose escapes are all of the fixed ones is decoded by a few passes
     of `str.replace` over pieces split at ``\\\\`` (each backslash left in
-    a piece then starts an escape); only ``\\u`` and invalid escapes take
-    the loop below. Both keep memory to a few times the text, however
-    dense the escapes.
+    a piece then starts an escape); text with ``\\u`` escapes by one
+    regular-expression substitution that decodes each distinct escape once;
+    only text with an invalid escape takes the loop that reports each. All
+    keep memory to a few times the text, however dense the escapes.
     """
     if "\\" not in body:
         return body
@@ -67,9 +68,49 @@ def unescape(body: str, start: int, sink: DiagnosticSink) -> str:
             for escape, char in _SIMPLE:
                 piece = piece.replace(escape, char)
             if "\\" in piece:
-                return _unescape(body, start, sink)
+                return _substitute(body, start, sink)
             pieces[index] = piece
     return "\\".join(pieces)
+
+
+#: One escape, valid or not: ``\\u`` with its digits when they are well
+#: formed, else the backslash and the one character after it.
+_ANY_ESCAPE = re.compile(r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|[^\r\n]?)")
+
+
+def _decode(escape: str) -> str | None:
+    """The character an escape stands for; None when it is invalid."""
+    code = escape[1:2]
+    if code in _ESCAPES:
+        return _ESCAPES[code]
+    if code != "u" or len(escape) < 6:
+        return None
+    value = int(escape[3:-1] if escape[2] == "{" else escape[2:], 16)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return None
+    return chr(value)
+
+
+def _substitute(body: str, start: int, sink: DiagnosticSink) -> str:
+    known: dict[str, str] = {}
+    invalid = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal invalid
+        escape = match.group()
+        found = known.get(escape)
+        if found is None:
+            decoded = _decode(escape)
+            if decoded is None:
+                invalid = True
+                decoded = escape
+            found = known[escape] = decoded
+        return found
+
+    decoded = _ANY_ESCAPE.sub(replace, body)
+    if invalid:
+        return _unescape(body, start, sink)  # to report each invalid escape
+    return decoded
 
 
 def _unescape(body: str, start: int, sink: DiagnosticSink) -> str:
