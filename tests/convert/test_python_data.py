@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import styx
 from styx.format import format_source
+from styx.syntax.tree import MAX_NESTING
 
 # ------------------------------------------------------------ strategies
 
@@ -264,15 +265,23 @@ def test_deep_data_needs_no_recursion() -> None:
     data: Any = "leaf"
     for _ in range(3000):
         data = [data, {"k": "x"}]
-    # Writing and reading back are loops; the layout pass is the formatter's.
+    # Writing is a loop; the layout pass is the formatter's. Reading back
+    # stops at the parser's nesting limit (docs/spec-decisions.md).
+    written = _Writer().run({"deep": data})
+    with pytest.raises(styx.StyxSyntaxError, match="nesting too deep"):
+        styx.loads(written)
+    levels = MAX_NESTING - 1  # each level a list, the last holding the leaf
+    data = "leaf"
+    for _ in range(levels):
+        data = [data, {"k": "x"}]
     node = styx.loads(_Writer().run({"deep": data}))["deep"]
     depth = 0
-    while isinstance(node, list):  # compared by a loop: == on 3000 levels recurses
+    while isinstance(node, list):
         assert node[1] == {"k": "x"}
         node, depth = node[0], depth + 1
-    assert (node, depth) == ("leaf", 3000)
+    assert (node, depth) == ("leaf", levels)
     shallow: Any = "leaf"
-    for _ in range(100):
+    for _ in range(MAX_NESTING // 2):
         shallow = [shallow, {"k": "x"}]
     assert styx.loads(styx.dumps({"deep": shallow})) == {"deep": shallow}
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import styx
 from styx.syntax.keypath import PathError, join, parse_path, path_at
+from styx.syntax.tree import MAX_NESTING
 
 TEXT = """\
 @schema schema.styx
@@ -44,7 +45,7 @@ def test_path_at(needle: str, path: str | None) -> None:
 
 
 def test_a_deep_document_needs_no_recursion() -> None:
-    depth = 5000
+    depth = MAX_NESTING  # the deepest document the parser accepts
     text = "k " + "{a " * depth + "x" + "}" * depth + "\n"
     document = styx.parse(text)
     assert path_at(document, text.index("x")) == "k" + ".a" * depth
