@@ -21,12 +21,15 @@ from hypothesis import strategies as st
 import styx
 from styx.convert.json import JsonInputError, from_json, to_json
 from styx.diagnostic import DiagnosticSink
+from styx.dumping import dumps
 from styx.format import format_source
+from styx.loading import loads
 from styx.schema.load import load_schema
 from styx.schema.loader import StyxValidationError, load
 from styx.schema.validate import validate
 from styx.syntax import codes
 from styx.syntax.dump import outline, sexp
+from styx.syntax.keypath import path_at
 from styx.syntax.literals import _unescape, unescape
 from styx.syntax.merge import merged_entries
 from styx.syntax.tree import (
@@ -189,7 +192,14 @@ WALKS: dict[str, Callable[[str], object]] = {
     "merged view": lambda text: merged_entries(styx.parse(text).root),
     "validate": lambda text: validate(styx.parse(text), SCHEMA),
     "load": lambda text: _load(text),
+    "loads and dumps": lambda text: dumps(loads(text)),
+    "key paths": lambda text: _every_path(styx.parse(text), text),
 }
+
+
+def _every_path(document: Document, text: str) -> list[str | None]:
+    size = len(text.encode("utf-8"))
+    return [path_at(document, offset) for offset in range(0, size, max(1, size // 50))]
 
 
 def _load(text: str) -> object:
