@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, NamedTuple
@@ -98,6 +98,16 @@ def _dump(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _dump_items(items: Iterable[object]) -> str:
+    """`_dump` of a list made one item at a time, the same text: a list of
+    200,000 diagnostics as dicts would be a gigabyte at once."""
+    parts = [
+        "  " + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        for item in items
+    ]
+    return "[\n" + ",\n".join(parts) + "\n]\n" if parts else "[]\n"
+
+
 # ----------------------------------------------------------------- json
 
 
@@ -110,26 +120,23 @@ def to_json(reports: Sequence[Report]) -> str:
     """A JSON array with one object per diagnostic; positions are null when
     the file's text is unavailable, ``label``, ``help`` and ``path`` (the
     key path of the value concerned) when absent."""
-    items = []
-    for report in reports:
-        diagnostic = report.diagnostic
-        place, labels = locate(report)
-        items.append(
-            {
-                **_position(place),
-                "path": report.path,
-                "severity": diagnostic.severity.value,
-                "code": diagnostic.code,
-                "message": diagnostic.message,
-                "label": diagnostic.label or None,
-                "help": diagnostic.help,
-                "labels": [
-                    {**_position(where), "message": label.message} for where, label in labels
-                ],
-                "notes": list(diagnostic.notes),
-            }
-        )
-    return _dump(items)
+    return _dump_items(_json_item(report) for report in reports)
+
+
+def _json_item(report: Report) -> dict[str, Any]:
+    diagnostic = report.diagnostic
+    place, labels = locate(report)
+    return {
+        **_position(place),
+        "path": report.path,
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "label": diagnostic.label or None,
+        "help": diagnostic.help,
+        "labels": [{**_position(where), "message": label.message} for where, label in labels],
+        "notes": list(diagnostic.notes),
+    }
 
 
 # ---------------------------------------------------------------- short
