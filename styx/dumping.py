@@ -469,7 +469,9 @@ def dumps(obj: Any, *, schema: Any = None) -> str:
     result: data that does not fit raises `styx.StyxValidationError`, so a
     program cannot write a configuration its readers would refuse. Types that
     have no Styx form raise `TypeError`; invalid tag names, negative
-    durations and circular references raise `ValueError`.
+    durations and circular references raise `ValueError`, and so does data
+    nested deeper than a document may be (`styx.StyxSyntaxError`, a
+    `ValueError`, from the formatter's parse: the text could not be read back).
     """
     from styx.format import format_source
 

@@ -259,6 +259,14 @@ def test_a_circular_reference_is_refused() -> None:
         styx.dumps(data)
 
 
+def test_data_deeper_than_a_document_may_be_is_refused() -> None:
+    data: Any = "leaf"
+    for _ in range(MAX_NESTING + 1):
+        data = {"k": data}
+    with pytest.raises(ValueError, match="nesting too deep"):
+        styx.dumps(data)
+
+
 def test_deep_data_needs_no_recursion() -> None:
     from styx.dumping import _Writer
 
