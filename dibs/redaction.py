@@ -1,0 +1,252 @@
+"""Database URLs without their password, and text without the password.
+
+dibs runs in init containers and CI jobs whose logs many people read, so a
+database password must never reach any output. Design points, each for a
+leak seen in the wild:
+
+* **One reading: libpq's.** A URL is parsed with psycopg's conninfo parser
+  (``conninfo_to_dict``, which is libpq's ``PQconninfoParse``), never split
+  by hand: ``urllib`` reads ``postgresql://u:pa#ss@h/db`` as a password
+  ``pa`` and a fragment, libpq as the password ``pa#ss`` — and the part
+  ``urllib`` did not call a password was printed in clear.
+* **Shown, never edited.** `redact` rebuilds the connection string from the
+  parsed parts with ``make_conninfo``, the password replaced; the text as
+  written is never shown, so no spelling of the password can survive in it.
+* **A string libpq cannot read is never echoed**, nor is libpq's message
+  about it (it quotes the input): `NotPostgresUrl` says what is wrong in
+  words of its own.
+* **Every spelling is masked.** A db program, a driver or a migration may
+  echo the password raw, percent-encoded (in either case, wholly or in
+  part), inside a quoted ``password='...'`` keyword, JSON- or repr-escaped.
+  `Scrubber` matches the password character by character, each character
+  in any of those spellings, so a mixed spelling is caught too. It also
+  knows ``PGPASSWORD``, which libpq uses when a URL has no password.
+
+psycopg is imported only when a URL is parsed: it is the bulk of a db
+program's start-up, and the CLI pays for it only when there is a URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: What a masked secret is replaced by.
+MASK = "***"
+#: Shorter secrets are masked only where they stand alone (``:ab@``,
+#: ``password=ab``): masked everywhere they would eat every word holding them.
+SHORT_SECRET = 4
+#: The conninfo keywords whose values are secrets.
+SECRET_KEYWORDS = ("password", "sslpassword")
+#: The URL schemes libpq reads as URLs.
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)://")
+#: libpq's parse messages quote the offending text: never show that part.
+_QUOTED = re.compile(r'"(.*)"', re.DOTALL)
+#: A hint for people whose password holds characters URLs reserve.
+ENCODE_HINT = (
+    "percent-encode special characters of the password (# ? / @ : % and spaces), "
+    "e.g. python3 -c \"import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=''))\" "
+    "PASSWORD"
+)
+
+
+class NotPostgresUrl(ValueError):
+    """A database URL libpq cannot read. The message never contains the
+    URL; ``hint`` says how to write one."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def parse(url: str) -> dict[str, str]:
+    """``url`` (a ``postgresql://`` URL or ``key=value`` pairs) as libpq reads
+    it; raises `NotPostgresUrl`, whose message is safe to show."""
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1).lower() not in POSTGRES_SCHEMES:
+        raise NotPostgresUrl(
+            f"not a PostgreSQL URL: it starts with {scheme.group(1)}://",
+            "dibs migrates PostgreSQL: postgresql://USER@HOST:PORT/DATABASE",
+        )
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        found = conninfo_to_dict(url)
+    except ProgrammingError as error:
+        reason = _QUOTED.sub('"…"', str(error).strip().splitlines()[0] if str(error) else "")
+        if scheme is None:
+            raise NotPostgresUrl(
+                "not a PostgreSQL URL",
+                "write postgresql://USER@HOST:PORT/DATABASE or key=value pairs"
+                " (host=... dbname=...)",
+            ) from None
+        raise NotPostgresUrl(f"not a valid PostgreSQL URL: {reason}", ENCODE_HINT) from None
+    return {key: str(value) for key, value in found.items() if value is not None}
+
+
+def redact(url: str) -> str:
+    """``url`` as a ``key=value`` connection string with every secret
+    replaced by ``***`` (``<not a PostgreSQL URL>`` when libpq cannot read it)."""
+    from psycopg.conninfo import make_conninfo
+
+    try:
+        params = parse(url)
+    except NotPostgresUrl:
+        return "<not a PostgreSQL URL>"
+    shown = {key: (MASK if key in SECRET_KEYWORDS else value) for key, value in params.items()}
+    return make_conninfo(**shown)
+
+
+def describe(url: str) -> str:
+    """A short name of the database for summaries: ``DB on HOST:PORT``
+    (never a secret: built from the parsed parts that are not one)."""
+    try:
+        params = parse(url)
+    except NotPostgresUrl:
+        return "<not a PostgreSQL URL>"
+    name = params.get("dbname") or params.get("user") or "the default database"
+    where = params.get("host") or "the local socket"
+    if params.get("port"):
+        where += f":{params['port']}"
+    return f"database {name} on {where}"
+
+
+def has_password(url: str) -> bool:
+    """Whether ``url`` itself carries a password (as libpq reads it)."""
+    try:
+        return any(parse(url).get(key) for key in SECRET_KEYWORDS)
+    except NotPostgresUrl:
+        return bool(_written_passwords(url))
+
+
+def secrets_of(url: str) -> list[str]:
+    """Every secret ``url`` holds: as libpq reads it, and — when someone
+    wrote a URL libpq reads differently or not at all (``p@ss`` unencoded)
+    — the password as written, so that is masked too."""
+    found: list[str] = []
+    try:
+        params = parse(url)
+    except NotPostgresUrl:
+        params = {}
+    found += [params[key] for key in SECRET_KEYWORDS if params.get(key)]
+    found += _written_passwords(url)
+    return found
+
+
+def _written_passwords(url: str) -> list[str]:
+    """More masking, never less: the text between ``USER:`` and the last
+    ``@`` of a URL's authority (what its author meant as the password, if
+    libpq reads it otherwise)."""
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return []
+    rest = url[scheme.end() :]
+    authority = rest.rsplit("@", 1)[0] if "@" in rest else ""
+    _user, colon, password = authority.partition(":")
+    if not colon or not password:
+        return []
+    from urllib.parse import unquote
+
+    return [password, unquote(password)]
+
+
+def _hex(digits: str) -> str:
+    """Hex digits matched in either case."""
+    return "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in digits)
+
+
+def _character(char: str) -> str:
+    """A regular expression for one character in any spelling: itself,
+    percent-encoded (hex in either case), backslash-escaped, ``\\uXXXX``."""
+    spellings = [re.escape(char)]
+    encoded = "".join("%" + _hex(f"{b:02x}") for b in char.encode("utf-8"))
+    spellings.append(encoded)
+    if not char.isalnum() and char.isascii():
+        spellings.append(r"\\" + re.escape(char))
+    if char == " ":
+        spellings.append(r"\+")
+    if not char.isascii():
+        spellings.append(r"\\u" + _hex(f"{ord(char):04x}"))
+    return "(?:" + "|".join(spellings) + ")"
+
+
+def _spelled(secret: str) -> str:
+    """A regular expression for ``secret`` in any spelling, character by
+    character; a short one only where no letter or digit touches it."""
+    pattern = "".join(_character(c) for c in secret)
+    if len(secret) < SHORT_SECRET:
+        pattern = rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])"
+    return pattern
+
+
+class Scrubber:
+    """Text with every known secret masked, in any spelling (see the module
+    header). Secrets are added as they become known (the URL from ``-d``,
+    ``DATABASE_URL``, ``.env``, ``PGPASSWORD``)."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = set()
+        self._urls: list[str] = []
+        self._pattern: re.Pattern[str] | None = None
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str | None) -> None:
+        """Mask ``secret`` from now on (empty ones are ignored)."""
+        if secret and secret not in self._secrets:
+            self._secrets.add(secret)
+            self._pattern = None
+
+    def add_url(self, url: str | None) -> None:
+        """Mask the secrets of ``url`` (parsed when first needed)."""
+        if url and url not in self._urls:
+            self._urls.append(url)
+            self._pattern = None
+
+    def add_environment(self, environ: Mapping[str, str]) -> None:
+        """The secrets libpq and dibs take from the environment."""
+        self.add(environ.get("PGPASSWORD"))
+        self.add_url(environ.get("DATABASE_URL"))
+
+    def add_arguments(self, argv: Iterable[str]) -> None:
+        """Anything on a command line that could hold a password (a URL or
+        a ``password=`` keyword, wherever it was put — even by mistake)."""
+        for arg in argv:
+            if "://" in arg or "password" in arg.lower():
+                self.add_url(arg)
+
+    @property
+    def empty(self) -> bool:
+        return not self._secrets and not self._urls
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        if self._pattern is None:
+            for url in self._urls:
+                self._secrets.update(secret for secret in secrets_of(url) if secret)
+            self._urls.clear()
+            if not self._secrets:
+                return None
+            alternatives = [
+                _spelled(secret) for secret in sorted(self._secrets, key=len, reverse=True)
+            ]
+            self._pattern = re.compile("|".join(alternatives))
+        return self._pattern
+
+    def __call__(self, text: str) -> str:
+        if self.empty:
+            return text
+        pattern = self._compiled()
+        return pattern.sub(MASK, text) if pattern is not None else text
+
+    def data(self, value: Any) -> Any:
+        """``value`` (JSON-shaped) with every string scrubbed."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {self.data(k): self.data(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.data(v) for v in value]
+        return value
