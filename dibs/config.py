@@ -90,11 +90,13 @@ def find_config(start: str | os.PathLike[str] | None = None) -> Path:
 
 def load_config(start: str | os.PathLike[str] | None = None) -> Located:
     """Find and load the configuration; raises `ConfigNotFound`,
-    `styx.StyxSyntaxError` or `styx.StyxValidationError` (with diagnostics)."""
+    `styx.StyxSyntaxError` (also for a file that is not UTF-8) or
+    `styx.StyxValidationError` (with diagnostics), `OSError`."""
+    from styx import parse_file
     from styx.schema.loader import load
 
     path = find_config(start)
-    return Located(load(path, into=Config), path)
+    return Located(load(parse_file(path), into=Config), path)
 
 
 def schema_text() -> str:

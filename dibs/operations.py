@@ -69,6 +69,15 @@ def _dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def _started(program: DbProgram | None, located: Located, url: str | None) -> DbProgram:
+    """The program to use (``program``, or one from the configuration),
+    told to mask the secrets of ``url`` in everything it relays."""
+    chosen = program or DbProgram.from_config(located)
+    if url is not None:
+        chosen.protect(url)
+    return chosen
+
+
 def migrate(
     located: Located,
     url: str,
@@ -77,7 +86,7 @@ def migrate(
     program: DbProgram | None = None,
 ) -> dict[str, Any]:
     """Apply pending migrations through the db program; the runner's result."""
-    with program or DbProgram.from_config(located) as program:
+    with _started(program, located, url) as program:
         result: dict[str, Any] = program.call(
             "migrate", {"database_url": url, "options": asdict(options)}, on_log=on_log
         )
@@ -86,7 +95,7 @@ def migrate(
 
 def status(located: Located, url: str, program: DbProgram | None = None) -> dict[str, Any]:
     """Which migrations are applied, pending, changed, missing."""
-    with program or DbProgram.from_config(located) as program:
+    with _started(program, located, url) as program:
         result: dict[str, Any] = program.call("status", {"database_url": url})
     return result
 
@@ -113,7 +122,7 @@ def baseline(
     list its migrations). Raises `BaselineUnsupported` when the program does
     not know the request, so the CLI can say what to change instead of
     printing a bare ``method_not_found``."""
-    with program or DbProgram.from_config(located) as program:
+    with _started(program, located, url) as program:
         try:
             result: dict[str, Any] = program.call(
                 "baseline", {"database_url": url, "version": version}, on_log=on_log
@@ -142,7 +151,7 @@ def diff(
     """The changes that bring the database to the definitions (plain form
     of `dibs.schema.diff.SchemaDiff`)."""
     params = {"database_url": url, "renames": dict(renames or {}), "concurrently": concurrently}
-    with program or DbProgram.from_config(located) as program:
+    with _started(program, located, url) as program:
         changes: dict[str, Any] = program.call("diff", params)
     return changes
 

@@ -37,6 +37,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from dibs import protocol
+from dibs.redaction import Scrubber
 
 if TYPE_CHECKING:
     from dibs.schema.model import Schema
@@ -62,29 +63,19 @@ class Context:
     def __init__(self, send: Callable[[dict[str, Any]], None], package: str | None) -> None:
         self._send = send
         self.package = package
-        #: (text, replacement) pairs never to be sent to the CLI; see `redact`.
-        self.secrets: list[tuple[str, str]] = []
+        #: Secrets never to be sent to the CLI, in any spelling; see `redact`.
+        self.secrets = Scrubber()
+        self.secrets.add_environment(os.environ)
 
-    def redact(self, secret: str | None, replacement: str = "***") -> None:
+    def redact(self, secret: str | None) -> None:
         """Keep ``secret`` out of everything this request sends: logs, the
         result and error messages (PostgreSQL and drivers may echo a
         connection string, and the CLI's output ends up in CI logs)."""
-        if secret:
-            self.secrets.append((secret, replacement))
+        self.secrets.add(secret)
 
     def scrub(self, value: Any) -> Any:
-        """``value`` (JSON-shaped) with every secret replaced by ``***``."""
-        if not self.secrets:
-            return value
-        if isinstance(value, str):
-            for secret, replacement in self.secrets:
-                value = value.replace(secret, replacement)
-            return value
-        if isinstance(value, dict):
-            return {self.scrub(k): self.scrub(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.scrub(v) for v in value]
-        return value
+        """``value`` (JSON-shaped) with every secret masked."""
+        return self.secrets.data(value)
 
     def log(self, level: str, message: str, migration: str | None = None) -> None:
         """Stream one log line to the CLI now (before the response).
@@ -278,12 +269,13 @@ def _database_url(params: dict[str, Any], context: Context) -> str:
         raise RequestError(
             protocol.INVALID_PARAMS, "params.database_url must be a non-empty string"
         )
-    from dibs.pgerror import password_of, redact_url
+    from dibs.redaction import NotPostgresUrl, parse
 
-    shown = redact_url(url)
-    if shown != url:
-        context.redact(url, shown)  # the whole URL first, so it stays readable
-    context.redact(password_of(url))
+    context.secrets.add_url(url)
+    try:
+        parse(url)
+    except NotPostgresUrl as exc:
+        raise RequestError(protocol.INVALID_PARAMS, str(exc), {"hint": exc.hint}) from None
     return url
 
 
@@ -291,7 +283,10 @@ def handle_status(params: dict[str, Any], context: Context) -> Any:
     """Applied / pending / changed migrations of the database (``dibs.runner.status``)."""
     runner = _runner()
     url = _database_url(params, context)
-    return to_jsonable(runner.status(url, _discover(context)))
+    try:
+        return to_jsonable(runner.status(url, _discover(context)))
+    except runner.DatabaseUnavailable as exc:
+        raise RequestError(protocol.DATABASE_UNAVAILABLE, str(exc)) from None
 
 
 def handle_migrate(params: dict[str, Any], context: Context) -> Any:

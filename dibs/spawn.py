@@ -35,6 +35,7 @@ from typing import IO, Any
 
 from dibs import protocol
 from dibs.config import DbConfig, Located
+from dibs.redaction import Scrubber
 
 #: How many lines of the program's output are kept for error messages.
 DEFAULT_TAIL_LINES = 40
@@ -183,6 +184,13 @@ class DbProgram:
         self._broken: DbProgramError | None = None
         self._listener: socket.socket | None = None
         self._secret = ""
+        #: Every relayed line and log event passes through it: a migration or
+        #: the program itself may print the password (`protect` adds one).
+        self.scrubber = Scrubber()
+        self.scrubber.add_environment(self.env)
+        #: Set when the program is let go unused: whatever it says then
+        #: (that dibs hung up on it) is of no interest to anyone.
+        self._silenced = False
 
     @classmethod
     def from_config(cls, located: Located, **options: Any) -> DbProgram:
@@ -191,6 +199,10 @@ class DbProgram:
         options.setdefault("connect_timeout", located.config.db.connect_timeout.total_seconds())
         options.setdefault("cwd", command.cwd)
         return cls(command.argv, name=command.name, **options)
+
+    def protect(self, url: str) -> None:
+        """Mask the secrets of ``url`` in everything relayed from now on."""
+        self.scrubber.add_url(url)
 
     @property
     def pid(self) -> int | None:
@@ -298,7 +310,9 @@ class DbProgram:
         """Copy one of the program's pipes to our output, labelled, and keep a tail."""
         with pipe:
             for raw in iter(pipe.readline, b""):
-                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                if self._silenced:
+                    continue
+                line = self.scrubber(raw.decode("utf-8", "replace").rstrip("\r\n"))
                 with self._output_lock:
                     self.tail.append(line)
                     try:
@@ -361,10 +375,31 @@ class DbProgram:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             return sock
 
+    def _receive_hello(self, deadline: float) -> dict[str, Any]:
+        """The first message of whatever connected, waited for in short
+        steps: if the program exits meanwhile (something else took the
+        connection, and the program gave up on dibs), waiting on is pointless."""
+        assert self._channel is not None and self.process is not None
+        while True:
+            step = min(deadline, time.monotonic() + 0.1)
+            try:
+                return self._channel.receive(step)
+            except protocol.ReadTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+                returncode = self.process.poll()
+                if returncode is not None:
+                    raise self._fail(
+                        ProgramExited,
+                        f"db program {self.name} {self._exit_description(returncode)}"
+                        " before its hello reached dibs (did another process connect to"
+                        " dibs' port first?)",
+                    ) from None
+
     def _handshake(self, secret: str, deadline: float) -> None:
         assert self._channel is not None and self.process is not None
         try:
-            message = self._channel.receive(deadline)
+            message = self._receive_hello(deadline)
         except protocol.ReadTimeout:
             raise self._fail(
                 ConnectTimeout,
@@ -492,7 +527,8 @@ class DbProgram:
         """The default for streamed logs: labelled lines, like the output."""
         where = f" {event.migration}:" if event.migration else ""
         with self._output_lock:
-            self.output.write(f"[{self.name}] {event.level}:{where} {event.message}\n")
+            text = self.scrubber(f"[{self.name}] {event.level}:{where} {event.message}")
+            self.output.write(text + "\n")
             self.output.flush()
 
     def _died(self, during: str) -> DbProgramError:
@@ -546,6 +582,12 @@ class DbProgram:
         if not exited:
             self.terminate()
         self._finish()
+
+    def discard(self) -> None:
+        """End a program nobody used (launched early for a command that then
+        failed before needing it) without relaying what it says about it."""
+        self._silenced = True
+        self.terminate()
 
     def terminate(self) -> None:
         """End the program now: SIGTERM, SIGKILL after the grace period, reap.

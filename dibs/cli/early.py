@@ -62,5 +62,5 @@ def discard() -> None:
     """End an early program no command took (``--help``, a usage error)."""
     global _launched
     if _launched is not None:
-        _launched[1].terminate()
+        _launched[1].discard()
         _launched = None

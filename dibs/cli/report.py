@@ -1,14 +1,16 @@
-"""Printing problems the way `styx` prints them: rustc-like, on stderr."""
+"""Configuration problems the way `styx` prints them: an ``error:`` line
+naming the file, then rustc-like diagnostics, on stderr; always exit 2."""
 
 from __future__ import annotations
 
 import sys
 
-from styx.diagnostic import Diagnostic
+from dibs.cli import output
+from dibs.config import CONFIG_PATH, ConfigNotFound
+from styx import Diagnostic, StyxSyntaxError
 from styx.report.color import should_color, write_diagnostics
 from styx.report.text import render
 from styx.schema.loader import StyxValidationError
-from styx.syntax.parser import StyxSyntaxError
 
 
 def diagnostics(items: list[Diagnostic], source: str, filename: str, color: str = "auto") -> None:
@@ -19,12 +21,23 @@ def diagnostics(items: list[Diagnostic], source: str, filename: str, color: str 
 
 
 def config_problem(error: Exception, color: str = "auto") -> int:
-    """Report a configuration that could not be loaded; the exit code."""
-    if isinstance(error, StyxSyntaxError):
-        diagnostics(error.diagnostics, error.source, error.filename or "<config>", color)
-        return 1
-    if isinstance(error, StyxValidationError):
-        diagnostics(error.diagnostics, error.source, error.filename or "<config>", color)
-        return 2
-    sys.stderr.write(f"error: {error}\n")
-    return 3 if isinstance(error, OSError) else 2
+    """Report a configuration that could not be loaded; the exit code (2:
+    dibs cannot run without it)."""
+    if isinstance(error, StyxSyntaxError | StyxValidationError):
+        filename = error.filename or str(CONFIG_PATH)
+        output.error(f"{filename} is not a valid dibs configuration", color=color)
+        diagnostics(error.diagnostics, error.source, filename, color)
+        return output.CANNOT
+    if isinstance(error, ConfigNotFound):
+        output.error(
+            str(error),
+            [f"create {CONFIG_PATH} in the project root; `dibs config-schema` shows what it holds"],
+            color,
+        )
+        return output.CANNOT
+    if isinstance(error, OSError):
+        what = error.strerror or str(error)
+        output.error(f"cannot read {error.filename or CONFIG_PATH}: {what}", color=color)
+        return output.CANNOT
+    output.error(str(error), color=color)
+    return output.CANNOT

@@ -17,16 +17,15 @@ from typing import Any
 
 import psycopg
 
-from dibs import pgerror
-from dibs.runner import connect
+from dibs import runner
+from dibs.runner import connect, connection_failure_text
 from dibs.schema import ddl, introspect
 from dibs.schema.diff import SchemaDiff, diff
 from dibs.schema.model import Index, Schema, Table
 
-
-class DatabaseUnavailable(Exception):
-    """The database could not be reached or refused us (password scrubbed):
-    `dibs check` tells this apart from drift (exit 2, not 1)."""
+#: The database could not be reached or refused us (password masked):
+#: `dibs check` tells this apart from drift (exit 2, not 1).
+DatabaseUnavailable = runner.DatabaseUnavailable
 
 
 def normalized(conn: psycopg.Connection[Any], definitions: Schema) -> Schema:
@@ -115,8 +114,5 @@ def compare(
             desired = normalized(conn, definitions)
             actual = introspect.introspect(conn, schema)
     except psycopg.OperationalError as error:
-        message = pgerror.scrub(str(error).strip() or type(error).__name__, database_url)
-        raise DatabaseUnavailable(
-            f"cannot use {pgerror.redact_url(database_url)}: {message}"
-        ) from None
+        raise DatabaseUnavailable(connection_failure_text(error, database_url)) from None
     return diff(desired, actual, renames=renames or {}, concurrently=concurrently)

@@ -106,10 +106,10 @@ def test_failure_shows_the_statement_and_rolls_back(project: Path, database_url:
     bad.write_text("CREATE TABLE ok (id int);\nSELECT * FROM nowhere;\n")
     done = dibs(project, "migrate", "-d", database_url)
     assert done.returncode == 1
-    assert "42P01" in done.stdout
-    assert "m2026_01_26_000000_broken.sql:2" in done.stdout
-    assert "^" in done.stdout
-    assert (done.stdout + done.stderr).count("42P01") == 1  # said once, in the summary
+    assert "42P01" in done.stderr
+    assert "m2026_01_26_000000_broken.sql:2" in done.stderr
+    assert "^" in done.stderr
+    assert (done.stdout + done.stderr).count("42P01") == 1  # said once, in the error
     status = json.loads(dibs(project, "status", "-d", database_url, "--json").stdout)
     assert status["pending"] == ["2026_01_26_000000"]
 
@@ -139,7 +139,7 @@ def test_password_never_printed(project: Path, pg_server_url: str) -> None:
 def test_db_program_missing(project: Path, database_url: str) -> None:
     (project / ".config" / "dibs.styx").write_text("db {\n    binary ./bin/nothing-here\n}\n")
     done = dibs(project, "migrate", "-d", database_url)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "nothing-here" in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -92,7 +92,7 @@ def test_diff_check_generate_migrate_then_in_sync(project: Path, database_url: s
 
     drift = dibs(project, "check", "-d", database_url)
     assert drift.returncode == 1
-    assert "drift" in drift.stderr
+    assert "drift" in drift.stdout
 
     made = dibs(project, "generate-from-diff", "create schema", "-d", database_url)
     assert made.returncode == 0, made.stderr
@@ -158,7 +158,7 @@ def test_concurrently_writes_a_no_transaction_migration(project: Path, database_
     assert "CREATE INDEX CONCURRENTLY users_name_idx ON users" in text
     applied = dibs(project, "migrate", "-d", database_url)
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert "(no transaction)" in applied.stderr
+    assert "no transaction)" in applied.stdout
     assert dibs(project, "check", "-d", database_url).returncode == 0
 
 
@@ -172,7 +172,8 @@ def test_check_tells_trouble_from_drift(project: Path, database_url: str) -> Non
     unreachable = f"postgresql://postgres:hunter2@127.0.0.1:{closed_port()}/postgres"
     down = dibs(project, "check", "-d", unreachable)
     assert down.returncode == 2
-    assert "cannot use" in down.stderr and "hunter2" not in down.stderr + down.stdout
+    assert "cannot connect to database postgres on 127.0.0.1" in down.stderr
+    assert "hunter2" not in down.stderr + down.stdout
 
     edit_tables(project, 'on_delete="cascade"', 'on_delete="explode"')
     broken = dibs(project, "check", "-d", database_url)
@@ -186,7 +187,7 @@ def test_bad_rename_option(project: Path, database_url: str) -> None:
     assert done.returncode == 2
     assert "OLD=NEW" in done.stderr
     unknown = dibs(project, "diff", "-d", database_url, "--rename", "nothing=else")
-    assert unknown.returncode == 1
+    assert unknown.returncode == 2
     assert "nothing" in unknown.stderr and "Traceback" not in unknown.stderr
 
 

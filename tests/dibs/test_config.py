@@ -127,16 +127,24 @@ def test_dibs_config_command(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "needle"),
     [
-        ("db {\n", 1, "unclosed object"),
+        ("db {\n", 2, "unclosed object"),
         ("db {crat x}\n", 2, "did you mean `crate`?"),
-        (None, 3, "no .config/dibs.styx"),
+        (None, 2, "no .config/dibs.styx"),
+        (b"db {crate \xff}\n", 2, "not valid UTF-8"),
     ],
-    ids=["syntax", "validation", "missing"],
+    ids=["syntax", "validation", "missing", "not-utf8"],
 )
-def test_dibs_config_errors(tmp_path: Path, text: str | None, code: int, needle: str) -> None:
-    if text is not None:
+def test_dibs_config_errors(
+    tmp_path: Path, text: str | bytes | None, code: int, needle: str
+) -> None:
+    """Every configuration problem: exit 2, ``error:`` first, then the
+    diagnostics (a file that is not UTF-8 included, which was a traceback)."""
+    if isinstance(text, bytes):
+        project(tmp_path, "").write_bytes(text)
+    elif text is not None:
         project(tmp_path, text)
     done = dibs("config", cwd=tmp_path)
     assert done.returncode == code
+    assert done.stderr.startswith("error: ")
     assert needle in done.stderr
     assert "Traceback" not in done.stderr

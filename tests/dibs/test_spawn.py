@@ -403,9 +403,10 @@ def test_database_password_never_reaches_the_cli(
     program = spawn.DbProgram.from_config(located, output=io.StringIO(), grace=1.0)
     with program as p, pytest.raises(protocol.RemoteError) as caught:
         p.call("status", {"database_url": url})
-    assert caught.value.code == protocol.HANDLER_ERROR
+    assert caught.value.code == protocol.DATABASE_UNAVAILABLE
     everything = str(caught.value) + repr(caught.value.data)
     assert "hunter2secret" not in everything
+    assert "cannot connect to database app on 127.0.0.1:1" in caught.value.message
 
 
 def test_request_timeout_then_the_program_is_stopped() -> None:

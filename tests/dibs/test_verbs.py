@@ -113,7 +113,7 @@ def test_generate_dir_option_and_bad_names(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).parent == target
     bad = dibs(project, "generate", "!!!")
-    assert bad.returncode == 1
+    assert bad.returncode == 2
     assert "not a usable migration name" in bad.stderr
     assert "Traceback" not in bad.stderr
 
@@ -122,7 +122,7 @@ def test_generate_without_crate_needs_dir(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     (project / ".config" / "dibs.styx").write_text("db {\n    binary ./bin/db\n}\n")
     done = dibs(project, "generate", "x")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "--dir" in done.stderr
 
 
@@ -161,7 +161,7 @@ def test_baseline_unknown_version_is_refused(tmp_path: Path, database_url: str) 
     project = make_project(tmp_path)
     done = dibs(project, "baseline", "2099_01_01_000000", "-d", database_url)
     assert done.returncode == 1
-    assert "no migration has version 2099_01_01_000000" in done.stdout
+    assert "no migration has version 2099_01_01_000000" in done.stderr
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM _dibs_migrations").fetchone() == (0,)
 
@@ -170,7 +170,7 @@ def test_baseline_with_a_program_lacking_the_handler(tmp_path: Path, database_ur
     """A db program whose dibs predates 'baseline': say what to do."""
     project = make_project(tmp_path, MAIN_WITHOUT_BASELINE)
     done = dibs(project, "baseline", "2026_01_24_120000", "-d", database_url)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "does not answer 'baseline'" in done.stderr
     assert "upgrade dibs" in done.stderr
     assert "Traceback" not in done.stderr
