@@ -1,5 +1,6 @@
 """PostgreSQL errors made readable: the failing statement with a caret under
-PostgreSQL's error position, and database URLs without their password.
+PostgreSQL's error position, its lines numbered as in the file it came from.
+(Database URLs without their password: `dibs.redaction`.)
 
 A migration error is read by someone at a terminal or in CI logs, usually in
 a hurry; "syntax error at or near" is only useful next to the line it means.
@@ -7,9 +8,7 @@ a hurry; "syntax error at or near" is only useful next to the line it means.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 
@@ -26,6 +25,9 @@ class SqlErrorInfo:
     statement: str | None = None
     #: 1-based character position in ``statement``, as PostgreSQL reports it.
     position: int | None = None
+    #: The line of its file ``statement`` starts on (excerpts are numbered
+    #: in file lines); 1 when it is not from a file.
+    first_line: int = 1
 
 
 def from_psycopg(error: psycopg.Error, statement: str | None) -> SqlErrorInfo:
@@ -60,22 +62,25 @@ def _int(text: str) -> int | None:
         return None
 
 
-def caret_excerpt(statement: str, position: int | None, context_lines: int = 2) -> str:
+def caret_excerpt(
+    statement: str, position: int | None, context_lines: int = 2, first_line: int = 1
+) -> str:
     """The statement's lines around ``position`` (1-based, in characters) with
     a ``^`` under the offending character; the whole statement when there is
-    no position. Lines are numbered relative to the statement."""
+    no position. Lines are numbered from ``first_line``, the line of its file
+    the statement starts on, so the numbers are the file's."""
     lines = statement.split("\n")
     if position is None or position < 1 or position > len(statement) + 1:
-        return "\n".join(f"  {line}" for line in lines)
-    index = position - 1
-    line_no = statement.count("\n", 0, index)
-    column = index - (statement.rfind("\n", 0, index) + 1)
-    first = max(0, line_no - context_lines)
-    width = len(str(line_no + 1))
-    out: list[str] = []
-    for k in range(first, line_no + 1):
-        out.append(f"{k + 1:>{width}} | {lines[k].expandtabs(1)}")
-    out.append(f"{'':>{width}} | {' ' * column}^")
+        first, last, column = 0, len(lines) - 1, None
+    else:
+        index = position - 1
+        last = statement.count("\n", 0, index)
+        column = index - (statement.rfind("\n", 0, index) + 1)
+        first = max(0, last - context_lines)
+    width = len(str(first_line + last))
+    out = [f"{first_line + k:>{width}} | {lines[k].expandtabs(1)}" for k in range(first, last + 1)]
+    if column is not None:
+        out.append(f"{'':>{width}} | {' ' * column}^")
     return "\n".join(out)
 
 
@@ -86,6 +91,12 @@ def line_of(statement: str, position: int | None) -> int:
     return statement.count("\n", 0, position - 1)
 
 
+def column_of(statement: str, position: int) -> int:
+    """1-based column (in characters) of ``position`` within its line."""
+    index = max(position - 1, 0)
+    return index - statement.rfind("\n", 0, index)
+
+
 def render(info: SqlErrorInfo) -> str:
     """A multi-line, human report of ``info``."""
     head = f"ERROR: {info.message}"
@@ -93,7 +104,7 @@ def render(info: SqlErrorInfo) -> str:
         head += f" (SQLSTATE {info.sqlstate})"
     parts = [head]
     if info.statement:
-        parts.append(caret_excerpt(info.statement, info.position))
+        parts.append(caret_excerpt(info.statement, info.position, first_line=info.first_line))
     if info.detail:
         parts.append(f"DETAIL: {info.detail}")
     if info.hint:
@@ -101,44 +112,3 @@ def render(info: SqlErrorInfo) -> str:
     if info.context:
         parts.append(f"CONTEXT: {info.context}")
     return "\n".join(parts)
-
-
-_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
-
-
-def redact_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` — URL or key=value form —
-    so connection strings can be shown in logs and errors."""
-    if "://" in url:
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return "<unparsable database URL>"
-        if parts.password is not None:
-            userinfo = parts.username or ""
-            host = parts.netloc.rpartition("@")[2]
-            parts = parts._replace(netloc=f"{userinfo}:***@{host}")
-        query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
-        return urlunsplit(parts._replace(query=query))
-    return _KEYWORD_PASSWORD.sub(r"\1***", url)
-
-
-def password_of(url: str) -> str | None:
-    """The password in ``url``, if any, so messages echoing it can be scrubbed."""
-    if "://" in url:
-        try:
-            return urlsplit(url).password or None
-        except ValueError:
-            return None
-    found = _KEYWORD_PASSWORD.search(url)
-    return found.group(2).strip("'") if found else None
-
-
-def scrub(text: str, url: str) -> str:
-    """``text`` with the password of ``url`` (if any) replaced by ``***``."""
-    secret = password_of(url)
-    if secret:
-        # Both spellings: as written in the URL and percent-decoded.
-        for form in sorted({secret, unquote(secret)}, key=len, reverse=True):
-            text = text.replace(form, "***")
-    return text

@@ -13,7 +13,10 @@ Design points, each for a failure seen in the wild:
   CONCURRENTLY`` waits for every open transaction — a deadlock that
   PostgreSQL cannot detect. A poller holds no transaction between attempts.
 * Migrations marked non-transactional run in autocommit, statement by
-  statement, and are recorded after they succeed.
+  statement, and are recorded after they succeed. Transactional ``.sql``
+  migrations run statement by statement too, inside their one transaction:
+  most run-time errors (a duplicate key, a missing table) carry no
+  position, and a whole script sent at once was reported at ``file.sql:1``.
 * Failures come back as data (`RunResult.error`) carrying the statement, a
   caret at PostgreSQL's error position, SQLSTATE, detail, hint and file:line.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -32,8 +36,8 @@ from typing import Any
 import psycopg
 from psycopg import sql as pgsql
 
-from dibs import pgerror
-from dibs.migrations import Migration, split_statements
+from dibs import pgerror, redaction
+from dibs.migrations import Migration, Statement, split_statements
 from dibs.plan import AppliedRow, Refusal, Status, baseline_rows, compute_plan, compute_status
 
 #: The table recording applied migrations.
@@ -246,9 +250,22 @@ def connect(database_url: str) -> psycopg.Connection[Any]:
     return conn
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or refused us (the message names
+    it without its password): not knowing, which `dibs check` and
+    `dibs status` tell apart from a "no" (exit 2, not 1)."""
+
+
+def connection_failure_text(error: Exception, database_url: str) -> str:
+    """``cannot connect to <database>: <why>``, the password masked in any spelling."""
+    scrub = redaction.Scrubber()
+    scrub.add_url(database_url)
+    reason = scrub(str(error).strip() or "the connection failed")
+    return f"cannot connect to {redaction.describe(database_url)}: {reason}"
+
+
 def _connection_failure(error: Exception, database_url: str) -> MigrationFailure:
-    message = pgerror.scrub(str(error).strip() or type(error).__name__, database_url)
-    text = f"cannot connect to {pgerror.redact_url(database_url)}: {message}"
+    text = connection_failure_text(error, database_url)
     return MigrationFailure(message=text, rendered=text)
 
 
@@ -309,10 +326,10 @@ def migration_lock(
                 break
             elapsed = time.monotonic() - start
             if not announced:
-                log("info", "another dibs is migrating this database; waiting for it")
+                log("warning", "another dibs is migrating this database; waiting for it")
                 announced, next_notice = 1.0, 10.0
             elif elapsed >= next_notice:
-                log("info", f"still waiting for the migration lock ({int(elapsed)} s)")
+                log("warning", f"still waiting for the migration lock ({int(elapsed)} s)")
                 next_notice += 10.0
             if options.lock_wait_ms is not None and elapsed * 1000 >= options.lock_wait_ms:
                 text = (
@@ -381,49 +398,86 @@ def _render(migration: Migration, failure: MigrationFailure, info: pgerror.SqlEr
     return f"{head}\n{pgerror.render(info)}{tail}"
 
 
+#: A function body of ``BEGIN ATOMIC ... END`` holds semicolons the
+#: statement splitter does not understand: such a script goes in whole.
+_BEGIN_ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
+
+
 def _run_sql(conn: psycopg.Connection[Any], migration: Migration) -> None:
-    """Run a SQL migration. In a transaction the whole script goes in one
-    round trip and PostgreSQL's error position points into it; outside one,
-    statements are sent one by one, as PostgreSQL requires."""
+    """Run a SQL migration statement by statement — inside its one
+    transaction when it has one — so a failure is known to the statement,
+    even when PostgreSQL gives no position (a duplicate key, a division by
+    zero, a missing table: most errors at run time). Outside a transaction
+    PostgreSQL requires it anyway."""
     assert migration.sql is not None
     text = migration.sql
-    if migration.transactional:
+    if migration.transactional and _BEGIN_ATOMIC.search(text):
         try:
             conn.execute(text.encode())
         except psycopg.Error as error:
-            raise _statement_error(migration, error, text, 0, False) from error
+            raise _script_error(migration, error, text) from error
         return
     for i, statement in enumerate(split_statements(text)):
         try:
             conn.execute(statement.text.encode())
         except psycopg.Error as error:
-            raise _statement_error(
-                migration, error, statement.text, statement.line - 1, i > 0
-            ) from error
+            partial = not migration.transactional and i > 0
+            raise _statement_error(migration, error, statement, partial) from error
 
 
-def _statement_error(
-    migration: Migration, error: psycopg.Error, text: str, line_offset: int, partial: bool
-) -> _Failed:
-    """A failure in a SQL file: show just the failing statement of the script,
-    and point file:line at the line PostgreSQL's position falls on."""
+def _script_error(migration: Migration, error: psycopg.Error, text: str) -> _Failed:
+    """A failure of a script run in one piece: at the statement PostgreSQL's
+    position falls in; without a position, at the migration itself."""
     position = pgerror.from_psycopg(error, text).position
-    statement, local_position, first_line = text, position, line_offset
     if position is not None and not error.diag.internal_query:
         for piece in split_statements(text):
             if piece.offset <= position - 1 < piece.offset + len(piece.text):
-                statement = piece.text
-                local_position = position - piece.offset
-                first_line = line_offset + piece.line - 1
-                break
-    line = migration.source_line + first_line
+                return _statement_error(migration, error, piece, False, position - piece.offset)
+    info = pgerror.from_psycopg(error, None)
+    failure = MigrationFailure(
+        message=info.message,
+        version=migration.version,
+        name=migration.name,
+        location=migration.location,
+        sql=info,
+    )
+    failure.rendered = _render(migration, failure, info)
+    return _Failed(failure)
+
+
+def _statement_error(
+    migration: Migration,
+    error: psycopg.Error,
+    statement: Statement,
+    partial: bool,
+    position: int | None = None,
+) -> _Failed:
+    """A failure in a SQL file at ``file:LINE`` (``:COL`` too when PostgreSQL
+    gives a position): the line of the statement, or of the position in
+    it; the excerpt numbered in the file's lines."""
+    info = pgerror.from_psycopg(error, statement.text)
+    first_line = migration.source_line + statement.line - 1
+    location = f"{migration.source_file}:{first_line}"
     if not error.diag.internal_query:
-        # An internal position points into a function body, not into the file.
-        line += pgerror.line_of(statement, local_position)
-    failure = _sql_failure(migration, error, statement, f"{migration.source_file}:{line}", partial)
-    if not error.diag.internal_query and failure.sql is not None:
-        failure.sql = dataclasses.replace(failure.sql, statement=statement, position=local_position)
-        failure.rendered = _render(migration, failure, failure.sql)
+        # (an internal position points into a function body, not the file)
+        if position is None:
+            position = info.position
+        info = dataclasses.replace(
+            info, statement=statement.text, position=position, first_line=first_line
+        )
+        if position is not None:
+            line = first_line + pgerror.line_of(statement.text, position)
+            column = pgerror.column_of(statement.text, position)
+            location = f"{migration.source_file}:{line}:{column}"
+    failure = MigrationFailure(
+        message=info.message,
+        version=migration.version,
+        name=migration.name,
+        location=location,
+        sql=info,
+        partially_applied=partial,
+    )
+    failure.rendered = _render(migration, failure, info)
     return _Failed(failure)
 
 
@@ -451,9 +505,15 @@ def _run_python(conn: psycopg.Connection[Any], migration: Migration, log: Log) -
             location=location,
             partially_applied=not migration.transactional,
         )
-        failure.rendered = (
-            f"migration {migration.label} failed at {location}\n{failure.message}\n"
-            + "".join(traceback.format_exception(error)).rstrip()
+        # where it happened, innermost last, as file:line lines an editor
+        # can jump to (not a Python traceback: the reader is the migration's
+        # author, and a log full of "Traceback" reads as dibs crashing)
+        calls = [
+            f"  {frame.filename}:{frame.lineno} in {frame.name}"
+            for frame in traceback.extract_tb(error.__traceback__)
+        ]
+        failure.rendered = "\n".join(
+            [f"migration {migration.label} failed at {location}", failure.message, *calls]
         )
         raise _Failed(failure) from error
 
@@ -492,7 +552,7 @@ def apply(
     streams progress while migrations run. Outcomes — the error, refusals,
     warnings — are in the result only, so a CLI shows each once. Never raises
     for database problems: they come back in ``RunResult.error``."""
-    shown = pgerror.redact_url(database_url)
+    shown = redaction.redact(database_url)
     result = RunResult(ok=False, database=shown, dry_run=options.dry_run)
     waited: list[int] = []
     try:
@@ -507,9 +567,11 @@ def apply(
     except psycopg.OperationalError as error:
         result.error = _connection_failure(error, database_url)
     except psycopg.Error as error:
+        scrub = redaction.Scrubber()
+        scrub.add_url(database_url)
         info = pgerror.from_psycopg(error, None)
-        text = pgerror.scrub(pgerror.render(info), database_url)
-        result.error = MigrationFailure(message=info.message, sql=info, rendered=text)
+        text = scrub(pgerror.render(info))
+        result.error = MigrationFailure(message=scrub(info.message), sql=info, rendered=text)
     result.ok = result.error is None and not result.refusals
     return result
 
@@ -559,10 +621,13 @@ def _plan_and_run(
 
 def status(database_url: str, migrations: list[Migration]) -> Status:
     """Defined migrations against the database's record. Read-only: it takes
-    no lock and creates nothing. Raises ``psycopg.Error`` when the database
-    cannot be reached (the caller renders it; use `pgerror.redact_url`)."""
-    with connect(database_url) as conn:
-        return compute_status(migrations, read_applied(conn))
+    no lock and creates nothing. Raises `DatabaseUnavailable` when the
+    database cannot be reached."""
+    try:
+        with connect(database_url) as conn:
+            return compute_status(migrations, read_applied(conn))
+    except psycopg.OperationalError as error:
+        raise DatabaseUnavailable(connection_failure_text(error, database_url)) from None
 
 
 def baseline(
@@ -574,7 +639,7 @@ def baseline(
     """Mark every defined migration up to ``version`` as applied without
     running it: for a database whose schema already exists (created by hand
     or by another tool). Takes the migration lock like ``apply``."""
-    shown = pgerror.redact_url(database_url)
+    shown = redaction.redact(database_url)
     result = RunResult(ok=False, database=shown)
     waited: list[int] = []
     try:
