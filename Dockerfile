@@ -3,8 +3,12 @@
 # The migration image: the dibs CLI and my-app's db program, nothing else.
 #
 #   docker build -t my-app-migrations .
-#   docker run --rm -e DATABASE_URL=postgres://... \
+#   export DATABASE_URL=postgresql://...   # from your secret store, not typed here
+#   docker run --rm -e DATABASE_URL \
 #       -v "$PWD/deploy/dibs.styx:/.config/dibs.styx:ro" my-app-migrations
+#
+# (`-e DATABASE_URL` without a value passes it from the environment, so the
+# password is on no command line; deploy/dibs.styx is the ConfigMap's text.)
 #
 # Layout of the final image (tests/dibs/test_deploy.py checks it against
 # deploy/k8s/configmap.yaml):

@@ -180,7 +180,35 @@ def test_configmap_config_in_the_container_layout(tmp_path: Path) -> None:
     located = load_config(tmp_path / "app")
     assert located.project_root == tmp_path.resolve()
     assert located.config.db.binary == "/app/my-app-db"
-    assert located.config.db.crate is None  # the image has no `python -m` fallback to rely on
+    # the package it is (for `dibs generate`); the binary is what runs
+    assert located.config.db.crate == "my-app-db"
+
+
+def test_the_guide_the_configmap_and_deploy_dibs_styx_say_the_same() -> None:
+    """docs/deploy.md shows the image's configuration; the ConfigMap holds it,
+    and deploy/dibs.styx (mounted by the Dockerfile's `docker run` line) too."""
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    shown = re.search(r"```styx\n(?P<body>.*?)```", guide, re.DOTALL)
+    assert shown, "docs/deploy.md shows no dibs.styx"
+    lines = shown["body"].splitlines()
+    width = min(len(line) - len(line.lstrip(" ")) for line in lines if line.strip())
+    block = "\n".join(line[width:] for line in lines).strip("\n") + "\n"
+    assert block == configmap_dibs_styx()
+    assert (ROOT / "deploy" / "dibs.styx").read_text(encoding="utf-8") == configmap_dibs_styx()
+
+
+def test_the_dockerfile_comments_name_files_that_exist() -> None:
+    """Its header once mounted deploy/dibs.styx, which did not exist."""
+    comments = [line for line in DOCKERFILE.read_text().splitlines() if line.startswith("#")]
+    named = {
+        m.group(1) for line in comments for m in re.finditer(r"\$PWD/([\w./-]+?)(?=:|\s|$)", line)
+    }
+    assert named, "the Dockerfile's header shows no docker run line"
+    for path in named:
+        assert (ROOT / path).exists(), f"the Dockerfile's comments name a missing {path}"
+    assert not any("-e DATABASE_URL=" in line for line in comments), (
+        "pass DATABASE_URL from the environment (-e DATABASE_URL), not on a command line"
+    )
 
 
 def test_configmap_extraction_matches_yaml() -> None:
