@@ -84,7 +84,26 @@ def parse(url: str) -> dict[str, str]:
                 " (host=... dbname=...)",
             ) from None
         raise NotPostgresUrl(f"not a valid PostgreSQL URL: {reason}", ENCODE_HINT) from None
-    return {key: str(value) for key, value in found.items() if value is not None}
+    params = {key: str(value) for key, value in found.items() if value is not None}
+    if scheme is not None and not _plausible_address(params):
+        # libpq read a password's unencoded @ / ? as the end of the password:
+        # the rest of it became the host or port, which would be echoed back
+        # by the connection attempt's error
+        raise NotPostgresUrl(
+            "not a valid PostgreSQL URL: its host or port holds characters no host or port"
+            " has (an unencoded @, /, ? or : in the password?)",
+            ENCODE_HINT,
+        )
+    return params
+
+
+def _plausible_address(params: dict[str, str]) -> bool:
+    """Hosts without ``@`` or spaces, ports of digits (libpq takes lists)."""
+    hosts = params.get("host", "").split(",")
+    ports = params.get("port", "").split(",")
+    return not any(c in host for host in hosts for c in "@ ?#") and all(
+        port.strip().isdigit() or not port.strip() for port in ports
+    )
 
 
 def redact(url: str) -> str:

@@ -152,3 +152,23 @@ def test_scrubber_reads_argv_for_urls_put_anywhere() -> None:
     assert scrub("Got unexpected extra argument (postgresql://u:argv-pw@h/db)") == (
         "Got unexpected extra argument (postgresql://u:***@h/db)"
     )
+
+
+@pytest.mark.parametrize("char", "@/")
+def test_a_password_libpq_would_split_into_the_host_is_refused(char: str) -> None:
+    """libpq reads ``u:pa@ss@h`` as the password ``pa`` and the host ``ss@h``
+    (``u:pa/ss@h`` as the host ``u``, port ``pa``), and a connection error
+    would then echo part of the password: refused unread."""
+    url = f"postgresql://u:pa{char}ss-w0rd@127.0.0.1:5432/db"
+    with pytest.raises(NotPostgresUrl) as caught:
+        parse(url)
+    assert "ss-w0rd" not in str(caught.value)
+
+
+def test_libpq_reads_an_unencoded_question_mark_before_the_at() -> None:
+    assert parse("postgresql://u:pa?ss@127.0.0.1:5432/db")["password"] == "pa?ss"
+
+
+def test_host_and_port_lists_are_fine() -> None:
+    assert parse("postgresql://u@h1:5432,h2:5433/db")["port"] == "5432,5433"
+    assert parse("host=h1,h2 port=5432,5433 dbname=d")["host"] == "h1,h2"
