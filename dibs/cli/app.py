@@ -615,15 +615,25 @@ def dev_db_stop(color: ColorOption = "auto") -> None:
 
 def render_baseline(result: dict[str, Any], name: str = "database") -> list[Line]:
     """The data of a baseline run (failures go to stderr: `_run_failure`)."""
+    applied = result.get("applied", [])
     lines: list[Line] = [
         [("baselined", "help"), (f" {m['version']} {m['name']} (not run)", "plain")]
-        for m in result.get("applied", [])
+        for m in applied
     ]
-    if result.get("ok") and result.get("up_to_date"):
-        lines.append([(f"{name}: already recorded up to that version", "plain")])
+    if result.get("ok") and not applied:
+        lines.append(_summary(name, "already recorded up to that version"))
     elif result.get("ok"):
-        lines.append([(f"{name}: {len(lines)} recorded as applied", "plain")])
+        lines.append(_summary(name, f"{_count(len(applied))} recorded as applied"))
     return lines
+
+
+def _count(n: int) -> str:
+    return f"{n} migration{'s' if n != 1 else ''}"
+
+
+def _summary(name: str, what: str, role: str = "help") -> Line:
+    """The one summary line: the database, and how it stands."""
+    return [(name, "message"), (": ", "plain"), (what, role)]
 
 
 def render_migrate(
@@ -647,14 +657,16 @@ def render_migrate(
                     (f" {m['version']} {m['name']}{took}", "plain"),
                 ]
             )
-    count = f"{len(applied)} migration{'s' if len(applied) != 1 else ''}"
     if result.get("up_to_date") and not applied:
-        lines.append([(f"{name}: up to date", "plain")])
+        lines.append(_summary(name, "up to date"))
     elif dry:
-        lines.append([(f"{name}: {count} would be applied (dry run)", "plain")])
+        lines.append(
+            _summary(name, f"{_count(len(applied))} would be applied (dry run)", "warning")
+        )
+    elif applied and result.get("ok"):
+        lines.append(_summary(name, f"{_count(len(applied))} applied, up to date"))
     elif applied:
-        done = "up to date" if result.get("ok") else "then one failed"
-        lines.append([(f"{name}: {count} applied, {done}", "plain")])
+        lines.append(_summary(name, f"{_count(len(applied))} applied, then one failed", "error"))
     return lines
 
 
@@ -666,12 +678,11 @@ def render_status(result: dict[str, Any], name: str = "database") -> list[Line]:
         ]
         for state in result.get("migrations", [])
     ]
-    summary = (
-        "up to date"
-        if result.get("up_to_date")
-        else (f"{len(result.get('pending', []))} pending, {len(result.get('changed', []))} changed")
-    )
-    lines.append([(f"{name}: {summary}", "plain")])
+    if result.get("up_to_date"):
+        lines.append(_summary(name, "up to date"))
+    else:
+        pending, changed = len(result.get("pending", [])), len(result.get("changed", []))
+        lines.append(_summary(name, f"{pending} pending, {changed} changed", "warning"))
     return lines
 
 

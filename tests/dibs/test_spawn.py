@@ -434,3 +434,49 @@ def test_program_stops_when_the_cli_hangs_up_mid_request() -> None:
     assert "[echo-db] dibs service: the dibs CLI went away during 'sleep'; stopping" in (
         out.getvalue()
     )
+
+
+def test_waiting_for_a_hello_ends_when_the_program_exits() -> None:
+    """Something silent took the connection and the program gave up: dibs
+    says so at once, not after the whole connect timeout."""
+    started = time.monotonic()
+    impostor = program(misbehave("impostor"), connect_timeout=20.0)
+    with (
+        pytest.raises(spawn.ProgramExited, match="exited with status 4 before its hello"),
+        impostor,
+    ):
+        pass
+    assert time.monotonic() - started < 10.0
+
+
+def test_a_discarded_program_is_silent() -> None:
+    """The early program of a command that failed before needing it: what
+    it says about being let go is nobody's business."""
+    for discard in (False, True):
+        out = io.StringIO()
+        p = program(ECHO, name="echo-db", output=out)
+        p.launch()
+        time.sleep(1.5)  # connected, waiting for the welcome that never comes
+        signal_now = p._signal
+
+        def signal_later(signum: int, signal_now: Any = signal_now) -> None:
+            time.sleep(1.0)  # time to say why it stops, before it is stopped
+            signal_now(signum)
+
+        p._signal = signal_later  # type: ignore[method-assign]
+        p.discard() if discard else p.terminate()
+        assert p.process is not None and p.process.returncode is not None
+        said = out.getvalue()
+        # (ended, it says that dibs did not accept it; discarded, nothing)
+        assert ("did not accept" in said) is not discard, said
+
+
+def test_relayed_lines_are_scrubbed() -> None:
+    out = io.StringIO()
+    p = program(misbehave("exit_early"), output=out)
+    p.protect("postgresql://u:boom-pw@h/db")
+    p.scrubber.add("cannot import")
+    with pytest.raises(spawn.ProgramExited) as caught, p:
+        pass
+    assert "cannot import" not in out.getvalue() and "***" in out.getvalue()
+    assert all("cannot import" not in line for line in caught.value.output)

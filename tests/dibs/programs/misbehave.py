@@ -2,7 +2,9 @@
 
 Modes: ``exit_early``, ``hang``, ``hang_ignore_term``, ``garbage``,
 ``wrong_secret``, ``wrong_version``, ``silent`` (connects, never says hello),
-``bad_response`` (a valid hello, then garbage instead of a response).
+``bad_response`` (a valid hello, then garbage instead of a response),
+``impostor`` (a silent connection, held open by a child, and then this
+program exits: as if something else had taken dibs' port first).
 If ``DIBS_TEST_PIDFILE`` is set, the program writes its pid there first.
 """
 
@@ -52,6 +54,12 @@ def main() -> None:
             sys.exit(1)
         return
     sock = connect()
+    if mode == "impostor":
+        if os.fork() == 0:
+            time.sleep(60)  # the child holds the connection, silent
+            os._exit(0)
+        print("misbehave: giving up on dibs", file=sys.stderr, flush=True)
+        os._exit(4)
     if mode == "garbage":
         sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
     elif mode == "wrong_version":
