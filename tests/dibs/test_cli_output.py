@@ -189,3 +189,17 @@ def test_an_unexpected_exception_is_an_internal_error(
     debug = capsys.readouterr().err
     assert "Traceback" in debug and "internal-pw" not in debug
     assert "postgresql://u:***@127.0.0.1:1/db" in debug
+
+
+def test_the_programs_output_is_shown_once(project: Path) -> None:
+    """Relayed as it came; the error does not repeat it as "last output"."""
+    program = project / "bin" / "db"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\necho 'cannot import my_app_db.tables: boom-line' >&2\nexit 3\n")
+    program.chmod(0o755)
+    (project / ".config" / "dibs.styx").write_text('db {\n    binary "bin/db"\n}\n')
+    done = dibs(project, "status", "-d", "postgresql://u@127.0.0.1:1/db")
+    assert done.returncode == 2
+    assert done.stderr.count("boom-line") == 1, done.stderr
+    assert "error: db program db exited with status 3 before connecting to dibs" in done.stderr
+    assert "hint: the db program's output is above" in done.stderr
