@@ -375,14 +375,20 @@ def _sql_failure(
     location: str,
     partially_applied: bool,
 ) -> MigrationFailure:
-    info = pgerror.from_psycopg(error, statement)
+    return _failure(migration, pgerror.from_psycopg(error, statement), location, partially_applied)
+
+
+def _failure(
+    migration: Migration, info: pgerror.SqlErrorInfo, location: str, partial: bool = False
+) -> MigrationFailure:
+    """PostgreSQL refused ``migration`` at ``location``: the failure, rendered."""
     failure = MigrationFailure(
         message=info.message,
         version=migration.version,
         name=migration.name,
         location=location,
         sql=info,
-        partially_applied=partially_applied,
+        partially_applied=partial,
     )
     failure.rendered = _render(migration, failure, info)
     return failure
@@ -433,16 +439,7 @@ def _script_error(migration: Migration, error: psycopg.Error, text: str) -> _Fai
         for piece in split_statements(text):
             if piece.offset <= position - 1 < piece.offset + len(piece.text):
                 return _statement_error(migration, error, piece, False, position - piece.offset)
-    info = pgerror.from_psycopg(error, None)
-    failure = MigrationFailure(
-        message=info.message,
-        version=migration.version,
-        name=migration.name,
-        location=migration.location,
-        sql=info,
-    )
-    failure.rendered = _render(migration, failure, info)
-    return _Failed(failure)
+    return _Failed(_failure(migration, pgerror.from_psycopg(error, None), migration.location))
 
 
 def _statement_error(
@@ -469,16 +466,7 @@ def _statement_error(
             line = first_line + pgerror.line_of(statement.text, position)
             column = pgerror.column_of(statement.text, position)
             location = f"{migration.source_file}:{line}:{column}"
-    failure = MigrationFailure(
-        message=info.message,
-        version=migration.version,
-        name=migration.name,
-        location=location,
-        sql=info,
-        partially_applied=partial,
-    )
-    failure.rendered = _render(migration, failure, info)
-    return _Failed(failure)
+    return _Failed(_failure(migration, info, location, partial))
 
 
 def _run_python(conn: psycopg.Connection[Any], migration: Migration, log: Log) -> None:

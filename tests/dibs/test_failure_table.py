@@ -19,8 +19,7 @@ import stat
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -28,7 +27,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from dibs.cli import main as dibs_main
-from tests.dibs.conftest import with_dbname
+from tests.dibs.conftest import fresh_database
 
 PROGRAMS = Path(__file__).parent / "programs"
 VERSION = "2026_01_01_000000"
@@ -176,16 +175,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shared_database(pg_server_url: str) -> Iterator[str]:
     """One database for every case that succeeds (migrate applies the one
     migration once; everything after finds it up to date)."""
-    import psycopg
-
-    name = f"dibs_t11_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"'.encode())
-    try:
-        yield with_dbname(pg_server_url, name)
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+    with fresh_database(pg_server_url) as url:
+        yield url
 
 
 def _url(server: str, database: str, user: str, written: str | None, port: int | None) -> str:
@@ -294,50 +285,46 @@ def run_case(
             assert "[handler_error]" not in line and "OperationalError" not in line, shown
 
 
+Run = Callable[[Case, str], None]
+
+
+@pytest.fixture
+def run(
+    site: Path,
+    tmp_path: Path,
+    pg_server_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Run:
+    """``run(case, database_url)``: one case, in a project of its own."""
+    return lambda case, database: run_case(
+        case, site, tmp_path / "project", pg_server_url, database, monkeypatch, capsys
+    )
+
+
 @pytest.mark.parametrize(
     "case", [c for c in _cases() if c.url_kind != "fresh"], ids=lambda case: case.id
 )
-def test_verb_by_failure(
-    case: Case,
-    site: Path,
-    tmp_path: Path,
-    pg_server_url: str,
-    shared_database: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    run_case(case, site, tmp_path / "project", pg_server_url, shared_database, monkeypatch, capsys)
+def test_verb_by_failure(case: Case, run: Run, shared_database: str) -> None:
+    run(case, shared_database)
 
 
 @pytest.mark.parametrize("source", SOURCES)
-def test_a_migration_printing_the_password(
-    source: str,
-    site: Path,
-    tmp_path: Path,
-    pg_server_url: str,
-    database_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_migration_printing_the_password(source: str, run: Run, database_url: str) -> None:
     """Its print(), logging and ctx.log all name the password; each source
     of it, and the shape turned with the source."""
     shape = SHAPES[SOURCES.index(source) * 5 % len(SHAPES)]
-    case = Case("leak", "migrate", "leaky-migration", "fresh", shape, source, None)
-    run_case(case, site, tmp_path / "project", pg_server_url, database_url, monkeypatch, capsys)
+    run(Case("leak", "migrate", "leaky-migration", "fresh", shape, source, None), database_url)
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape[0])
 def test_every_shape_where_libpq_speaks(
-    shape: tuple[str, str, str],
-    site: Path,
-    tmp_path: Path,
-    pg_server_url: str,
-    shared_database: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    shape: tuple[str, str, str], run: Run, shared_database: str
 ) -> None:
     """An unknown database: libpq's own message, for every shape (the
     sources taken in turn)."""
     source = SOURCES[SHAPES.index(shape) % len(SOURCES)]
-    case = Case("unknown-database", "status", "good", "unknown-database", shape, source, 2)
-    run_case(case, site, tmp_path / "project", pg_server_url, shared_database, monkeypatch, capsys)
+    run(
+        Case("unknown-database", "status", "good", "unknown-database", shape, source, 2),
+        shared_database,
+    )

@@ -135,8 +135,8 @@ def test_failure_rolls_back_and_stops(database_url: str) -> None:
     # file:line is the line of the file the error is on.
     assert error.sql.statement == "INSERT INTO t\n  VALUES (2),\n  (3 +)"
     assert error.sql.position == error.sql.statement.index(")", error.sql.statement.index("+")) + 1
-    assert error.location == f"migrations/m{V2}_broken.sql:4"
-    assert "3 |   (3 +)\n  |       ^" in error.rendered
+    assert error.location == f"migrations/m{V2}_broken.sql:4:7"  # line and column
+    assert "4 |   (3 +)\n  |       ^" in error.rendered  # numbered in the file's lines
     assert "rolled back" in error.rendered
     assert "failed" not in logs.text()  # the error is in the result, shown once
     assert query(database_url, "SELECT count(*) FROM t") == [(0,)]
