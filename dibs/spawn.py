@@ -167,6 +167,7 @@ class DbProgram:
         output: IO[str] | None = None,
         tail_lines: int = DEFAULT_TAIL_LINES,
         grace: float = DEFAULT_GRACE,
+        hold_output: bool = False,
     ) -> None:
         self.argv = list(argv)
         self.name = name or Path(self.argv[0]).name
@@ -191,6 +192,9 @@ class DbProgram:
         #: Set when the program is let go unused: whatever it says then
         #: (that dibs hung up on it) is of no interest to anyone.
         self._silenced = False
+        #: Lines kept back until `start` (a program launched early, before
+        #: the CLI knows it will be used, stays silent if it is not).
+        self._held: list[str] | None = [] if hold_output else None
 
     @classmethod
     def from_config(cls, located: Located, **options: Any) -> DbProgram:
@@ -258,6 +262,7 @@ class DbProgram:
         check its hello. The connect timeout counts from here: time the CLI
         spent on its own after an early `launch` is not the program's."""
         self.launch()
+        self._release()
         assert self._listener is not None
         deadline = time.monotonic() + self.connect_timeout
         try:
@@ -266,6 +271,17 @@ class DbProgram:
             self._close_listener()
         self._channel = protocol.LineChannel(sock)
         self._handshake(self._secret, deadline)
+
+    def _release(self) -> None:
+        """Show the lines held back since an early launch: it is used now."""
+        with self._output_lock:
+            held, self._held = self._held or [], None
+            try:
+                for line in held:
+                    self.output.write(f"[{self.name}] {line}\n")
+                self.output.flush()
+            except (OSError, ValueError):
+                pass
 
     def _close_listener(self) -> None:
         if self._listener is not None:
@@ -315,6 +331,9 @@ class DbProgram:
                 line = self.scrubber(raw.decode("utf-8", "replace").rstrip("\r\n"))
                 with self._output_lock:
                     self.tail.append(line)
+                    if self._held is not None:
+                        self._held.append(line)
+                        continue
                     try:
                         self.output.write(f"[{self.name}] {line}\n")
                         self.output.flush()

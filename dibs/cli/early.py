@@ -32,7 +32,9 @@ def launch(argv: list[str]) -> None:
     except Exception:
         return  # the command loads it again and reports the problem properly
     try:
-        program = DbProgram.from_config(located)
+        # its output is held back until a command uses it: one that fails
+        # first (a usage error, no URL) leaves it silent
+        program = DbProgram.from_config(located, hold_output=True)
     except DbProgramError:
         return
     _launched = (located, program)  # before launching: `discard` must see it

@@ -203,3 +203,21 @@ def test_the_programs_output_is_shown_once(project: Path) -> None:
     assert done.stderr.count("boom-line") == 1, done.stderr
     assert "error: db program db exited with status 3 before connecting to dibs" in done.stderr
     assert "hint: the db program's output is above" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["migrate"], ["baseline"], ["status", "--color", "blue"]])
+def test_an_early_program_nobody_used_is_never_heard(project: Path, argv: list[str]) -> None:
+    """It was launched before the arguments were read; it failed at once
+    (no such package), but the command failed first: only that is said."""
+    (project / ".config" / "dibs.styx").write_text("db {\n    crate no-such-db-package\n}\n")
+    done = dibs(project, *argv)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ")
+    assert "no_such_db_package" not in done.stderr and "[" not in done.stderr, done.stderr
+
+
+def test_the_program_used_is_heard_from_the_start(project: Path) -> None:
+    (project / ".config" / "dibs.styx").write_text("db {\n    crate no-such-db-package\n}\n")
+    done = dibs(project, "status", "-d", "postgresql://u@127.0.0.1:1/db")
+    assert done.returncode == 2
+    assert "[no-such-db-package]" in done.stderr and "No module named" in done.stderr

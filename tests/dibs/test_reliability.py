@@ -356,7 +356,9 @@ def test_db_program_crashing_in_python(tmp_path: Path, database_url: str) -> Non
     assert done.returncode != 0
     assert SECRET not in done.stdout + done.stderr
     lines = [
-        line for line in done.stderr.splitlines() if not line.startswith(("[my-app-db]", "  "))
+        line
+        for line in done.stderr.splitlines()
+        if not line.startswith(("[my-app-db]", "  ", "warning: the password given with -d"))
     ]
     assert lines and lines[0].startswith("error: "), done.stderr
     assert not any("Traceback" in line for line in lines), done.stderr
