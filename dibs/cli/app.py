@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -205,6 +206,9 @@ def _remote_failure(error: Any) -> tuple[str, list[str]]:
     from dibs import protocol
 
     if error.code == protocol.HANDLER_ERROR:
+        data = error.data if isinstance(error.data, dict) else {}
+        if os.environ.get(output.DEBUG_ENV) == "1" and isinstance(data.get("traceback"), str):
+            sys.stderr.write(data["traceback"])  # the program's, masked like everything
         return (
             f"the db program failed: internal error: {error.message}",
             ["this is a bug in the db program or in dibs; run with DIBS_DEBUG=1 for more"],
@@ -217,28 +221,24 @@ def _remote_failure(error: Any) -> tuple[str, list[str]]:
     return error.message, []
 
 
-def _progress(color: str) -> Callable[[Any], None]:
+class _Progress:
     """Streamed events of the db program: all of them on a terminal; in a
     log (not a terminal) only warnings and errors — the summary on stdout
-    lists what was done, once."""
-    shown = sys.stderr.isatty()
+    then lists what was done, once."""
 
-    def show(event: Any) -> None:
+    def __init__(self, color: str) -> None:
+        self.color = color
+        #: Whether progress is shown (the summary need not list migrations).
+        self.shown = sys.stderr.isatty()
+
+    def __call__(self, event: Any) -> None:
         if event.level in ("warning", "error"):
-            output.write(
-                sys.stderr,
-                [[(f"{event.level}", event.level), (f": {event.message}", "plain")]],
-                color,
-            )
-        elif shown:
-            output.write(
-                sys.stderr,
-                [[(event.message, "gutter" if event.level == "debug" else "plain")]],
-                color,
-            )
-
-    show.shown = shown  # type: ignore[attr-defined]
-    return show
+            line: Line = [(event.level, event.level), (f": {event.message}", "plain")]
+        elif self.shown:
+            line = [(event.message, "gutter" if event.level == "debug" else "plain")]
+        else:
+            return
+        output.write(sys.stderr, [line], self.color)
 
 
 @app.command()
@@ -290,14 +290,14 @@ def migrate(
         lock_timeout_ms=lock_timeout_ms,
         statement_timeout_ms=statement_timeout_ms,
     )
-    progress = _progress(color)
+    progress = _Progress(color)
     result = _remote(
         lambda: run_migrate(located, url, options, progress, early.program(located)), color
     )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
-        listed = not getattr(progress, "shown", False)
+        listed = not progress.shown
         output.write(sys.stdout, render_migrate(result, _name(url), listed), color)
     raise typer.Exit(_run_failure(result, color))
 
@@ -378,7 +378,7 @@ def baseline(
     from dibs.operations import baseline as run_baseline
 
     located, url = _prepare(database, color)
-    progress = _progress(color)
+    progress = _Progress(color)
     result = _remote(
         lambda: run_baseline(located, url, version, progress, early.program(located)), color
     )
