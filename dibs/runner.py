@@ -599,9 +599,11 @@ def _plan_and_run(
         _set_timeouts(conn, options)
         for index, m in enumerate(plan.to_run, 1):
             mode = "" if m.transactional else " (no transaction)"
-            log("info", f"[{index}/{total}] applying {m.label}{mode}")
+            # "debug": progress, which a CLI shows on a terminal only (the
+            # summary lists the same); a migration's own ctx.log is "info"
+            log("debug", f"[{index}/{total}] applying {m.label}{mode}")
             elapsed = _run_one(conn, m, log)
-            log("info", f"[{index}/{total}] applied {m.label} in {elapsed} ms")
+            log("debug", f"[{index}/{total}] applied {m.label} in {elapsed} ms")
             result.applied.append(
                 AppliedMigration(m.version, m.name, m.location, m.transactional, elapsed)
             )

@@ -42,8 +42,10 @@ from dibs.redaction import Scrubber
 if TYPE_CHECKING:
     from dibs.schema.model import Schema
 
-#: How long to wait when connecting to the CLI's (already listening) port.
-CONNECT_TIMEOUT = 10.0
+#: How long to wait when connecting to the CLI's (already listening) port,
+#: and for its welcome: as long as the CLI waits for us by default (a CLI
+#: slowed by a busy machine is still there; one that died closes the socket).
+CONNECT_TIMEOUT = 30.0
 
 
 class RequestError(Exception):

@@ -222,9 +222,10 @@ def _remote_failure(error: Any) -> tuple[str, list[str]]:
 
 
 class _Progress:
-    """Streamed events of the db program: all of them on a terminal; in a
-    log (not a terminal) only warnings and errors — the summary on stdout
-    then lists what was done, once."""
+    """Streamed events of the db program. dibs' own progress ("debug":
+    ``[1/5] applying ...``) only on a terminal — elsewhere the summary on
+    stdout lists what was done, once; a migration's own messages (``ctx.log``),
+    warnings and errors always."""
 
     def __init__(self, color: str) -> None:
         self.color = color
@@ -234,8 +235,8 @@ class _Progress:
     def __call__(self, event: Any) -> None:
         if event.level in ("warning", "error"):
             line: Line = [(event.level, event.level), (f": {event.message}", "plain")]
-        elif self.shown:
-            line = [(event.message, "gutter" if event.level == "debug" else "plain")]
+        elif event.level != "debug" or self.shown:
+            line = [(event.message, "plain")]
         else:
             return
         output.write(sys.stderr, [line], self.color)
