@@ -75,8 +75,7 @@ def init(
     try:
         made = scaffold.init_project(directory, name)
     except scaffold.ScaffoldError as error:
-        sys.stderr.write(f"error: {error}\n" + (f"hint: {error.hint}\n" if error.hint else ""))
-        raise typer.Exit(1) from None
+        _fail(str(error), [error.hint] if error.hint else [], code=output.NO)
     for path in made.files:
         sys.stdout.write(f"created {path}\n")
     sys.stderr.write(f"next: dibs migrate --dry-run -d URL  (in {made.root})\n")
