@@ -411,10 +411,10 @@ _BEGIN_ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
 
 def _run_sql(conn: psycopg.Connection[Any], migration: Migration) -> None:
     """Run a SQL migration statement by statement — inside its one
-    transaction when it has one — so a failure is known to the statement,
-    even when PostgreSQL gives no position (a duplicate key, a division by
-    zero, a missing table: most errors at run time). Outside a transaction
-    PostgreSQL requires it anyway."""
+    transaction when it has one, pipelined — so a failure is known to the
+    statement, even when PostgreSQL gives no position (a duplicate key, a
+    division by zero, a missing table: most errors at run time). Outside a
+    transaction PostgreSQL requires it anyway."""
     assert migration.sql is not None
     text = migration.sql
     if migration.transactional and _BEGIN_ATOMIC.search(text):
@@ -423,12 +423,34 @@ def _run_sql(conn: psycopg.Connection[Any], migration: Migration) -> None:
         except psycopg.Error as error:
             raise _script_error(migration, error, text) from error
         return
-    for i, statement in enumerate(split_statements(text)):
+    statements = split_statements(text)
+    if migration.transactional and len(statements) > 1 and psycopg.Pipeline.is_supported():
+        _run_pipelined(conn, migration, statements)
+        return
+    for i, statement in enumerate(statements):
         try:
             conn.execute(statement.text.encode())
         except psycopg.Error as error:
             partial = not migration.transactional and i > 0
             raise _statement_error(migration, error, statement, partial) from error
+
+
+def _run_pipelined(
+    conn: psycopg.Connection[Any], migration: Migration, statements: list[Statement]
+) -> None:
+    """The statements of a transactional migration, each on its own but all
+    in one round trip (a pipeline): as fast as sending the script whole,
+    which the 200-migration benchmark holds us to. The first statement
+    without a result is the one that failed (PostgreSQL skips the rest)."""
+    sent: list[psycopg.Cursor[Any]] = []
+    try:
+        with conn.pipeline():
+            for statement in statements:
+                sent.append(conn.execute(statement.text.encode()))
+    except psycopg.Error as error:
+        failed = next((i for i, cursor in enumerate(sent) if cursor.pgresult is None), len(sent))
+        statement = statements[min(failed, len(statements) - 1)]
+        raise _statement_error(migration, error, statement, False) from error
 
 
 def _script_error(migration: Migration, error: psycopg.Error, text: str) -> _Failed:

@@ -561,3 +561,26 @@ def test_begin_atomic_bodies_still_run(database_url: str) -> None:
     result = apply(database_url, [sql(V1, "atomic", text)], RunOptions())
     assert result.ok, result.error
     assert query(database_url, "SELECT one()") == [(1,)]
+
+
+def test_statements_of_a_transactional_migration_go_in_one_round_trip(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pipelined (benchmarks/migrate.py holds the runner to the speed of a
+    whole script): the failing one is still known, and nothing stays."""
+    pipelines: list[int] = []
+    original = psycopg.Connection.pipeline
+
+    def counted(self: psycopg.Connection[Any]) -> Any:
+        pipelines.append(1)
+        return original(self)
+
+    monkeypatch.setattr(psycopg.Connection, "pipeline", counted)
+    text = (
+        "CREATE TABLE p (id int PRIMARY KEY);\nINSERT INTO p VALUES (1);\n"
+        "INSERT INTO p VALUES (1);\n"
+    )
+    result = apply(database_url, [sql(V1, "piped", text)], RunOptions())
+    assert pipelines == [1]
+    assert result.error is not None and result.error.location == f"migrations/m{V1}_piped.sql:3"
+    assert query(database_url, "SELECT to_regclass('p')") == [(None,)]
