@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 #: What a masked secret is replaced by.
@@ -170,6 +171,19 @@ def _written_passwords(url: str) -> list[str]:
     from urllib.parse import unquote
 
     return [password, unquote(password)]
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` with the secrets of ``url`` masked (for a caller with one
+    URL and no `Scrubber` of its own)."""
+    return _scrubber_of(url)(text)
+
+
+@lru_cache(maxsize=16)
+def _scrubber_of(url: str) -> Scrubber:
+    scrubber = Scrubber()
+    scrubber.add_url(url)
+    return scrubber
 
 
 def _hex(digits: str) -> str:

@@ -9,7 +9,7 @@ Design points, each with the failure it prevents:
 - The program's output goes to `Relay`, never to the terminal: Textual owns
   the screen, and a stray line on stderr would tear it. Relayed lines and
   every error text are scrubbed of the database password
-  (`dibs.pgerror.scrub`), as the CLI's are.
+  (`dibs.redaction.scrub`), as the CLI's are.
 - ``g`` computes the diff again (with the confirmed renames) and writes that,
   exactly as ``dibs generate-from-diff`` does, so the file matches the
   database now rather than whatever the screen showed before.
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dibs import operations, pgerror
+from dibs import operations, redaction
 from dibs.config import Located
 from dibs.generate import GenerateError
 from dibs.protocol import LogEvent, ProtocolError, RemoteError
@@ -100,7 +100,7 @@ class Relay(io.TextIOBase):
             lines = (self._partial + text).split("\n")
             self._partial = lines.pop()[: MAX_LINE * 2]
         for line in lines:
-            self._sink(_cut(pgerror.scrub(line, self._url)))
+            self._sink(_cut(redaction.scrub(line, self._url)))
         return len(text)
 
     def flush(self) -> None:
@@ -128,7 +128,7 @@ class Session:
     @property
     def shown_url(self) -> str:
         """The database as the header shows it: password redacted."""
-        return pgerror.redact_url(self.url)
+        return redaction.redact(self.url)
 
     @property
     def project_root(self) -> Path:
@@ -136,7 +136,7 @@ class Session:
 
     def describe(self, error: BaseException | str) -> str:
         """An error (or any text) as the UI shows it: password scrubbed."""
-        return pgerror.scrub(str(error) or type(error).__name__, self.url)
+        return redaction.scrub(str(error) or type(error).__name__, self.url)
 
     def _program(self) -> DbProgram:
         return DbProgram.from_config(
@@ -158,7 +158,7 @@ class Session:
         )
 
     def _scrub(self, text: str | None) -> str | None:
-        return pgerror.scrub(text, self.url) if text is not None else None
+        return redaction.scrub(text, self.url) if text is not None else None
 
     def migrate(self, on_log: Callable[[LogEvent], None]) -> dict[str, Any]:
         """Apply the pending migrations (as ``dibs migrate``); the runner's
@@ -166,7 +166,7 @@ class Session:
         from dibs.runner import RunOptions
 
         def scrubbed(event: LogEvent) -> None:
-            on_log(LogEvent(event.level, _cut(pgerror.scrub(event.message, self.url))))
+            on_log(LogEvent(event.level, _cut(redaction.scrub(event.message, self.url))))
 
         return operations.migrate(self.located, self.url, RunOptions(), scrubbed, self._program())
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dibs.pgerror import redact_url
+from dibs.redaction import redact as redact_url
 
 pytest.importorskip("textual")
 
