@@ -134,6 +134,23 @@ def baseline(
     return result
 
 
+def remote_failure(error: RemoteError) -> tuple[str, list[str]]:
+    """What to say about a request the db program answered with an error,
+    and hints: its message, never a code or an exception class name of its
+    own (the CLI and the terminal UI say the same)."""
+    if error.code == protocol.HANDLER_ERROR:
+        return (
+            f"the db program failed: internal error: {error.message}",
+            ["this is a bug in the db program or in dibs; run with DIBS_DEBUG=1 for more"],
+        )
+    if error.code == protocol.METHOD_NOT_FOUND:
+        return (
+            f"the db program does not answer this request ({error.message})",
+            ["upgrade dibs in the db program to the version of this CLI"],
+        )
+    return error.message, []
+
+
 def schema(located: Located, program: DbProgram | None = None) -> dict[str, Any]:
     """The schema the db program defines, in the protocol's plain form."""
     with program or DbProgram.from_config(located) as program:

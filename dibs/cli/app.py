@@ -200,24 +200,17 @@ def _remote(action: Callable[[], _Result], color: str) -> _Result:
 
 
 def _remote_failure(error: Any) -> tuple[str, list[str]]:
-    """What to say about a request the db program answered with an error:
-    its message, never a code or an exception class name of its own."""
+    """What to say about a request the db program answered with an error
+    (`dibs.operations.remote_failure`); with ``DIBS_DEBUG=1`` the program's
+    traceback of a handler error too (masked like everything)."""
     from dibs import protocol
+    from dibs.operations import remote_failure
 
-    if error.code == protocol.HANDLER_ERROR:
-        data = error.data if isinstance(error.data, dict) else {}
-        if os.environ.get(output.DEBUG_ENV) == "1" and isinstance(data.get("traceback"), str):
-            sys.stderr.write(data["traceback"])  # the program's, masked like everything
-        return (
-            f"the db program failed: internal error: {error.message}",
-            ["this is a bug in the db program or in dibs; run with DIBS_DEBUG=1 for more"],
-        )
-    if error.code == protocol.METHOD_NOT_FOUND:
-        return (
-            f"the db program does not answer this request ({error.message})",
-            ["upgrade dibs in the db program to the version of this CLI"],
-        )
-    return error.message, []
+    data = error.data if isinstance(error.data, dict) else {}
+    debug = os.environ.get(output.DEBUG_ENV) == "1"
+    if error.code == protocol.HANDLER_ERROR and debug and isinstance(data.get("traceback"), str):
+        sys.stderr.write(data["traceback"])
+    return remote_failure(error)
 
 
 class _Progress:

@@ -136,6 +136,8 @@ class Session:
 
     def describe(self, error: BaseException | str) -> str:
         """An error (or any text) as the UI shows it: password scrubbed."""
+        if isinstance(error, RemoteError):  # said as the CLI says it
+            error = operations.remote_failure(error)[0]
         return redaction.scrub(str(error) or type(error).__name__, self.url)
 
     def _program(self) -> DbProgram:
