@@ -408,7 +408,7 @@ class Layout:
             alone = not self._comments_between(node.start, item.start) and not (
                 self._comments_between(item.end, node.end)
             )
-            if alone and (not self._deep(item) or isinstance(item, Tagged)):
+            if alone and (not self._deep(item) or isinstance(item, Tagged) or self._hollow(item)):
                 out.append("(")
                 self._value(item, indent)
                 out.append(")")
@@ -422,6 +422,17 @@ class Layout:
                 out.append(" ")
             self._value(item, indent)
         out.append(")")
+
+    def _hollow(self, value: Value) -> bool:
+        """An empty object with no comment inside: written ``{}`` (`_block`)
+        however many lines it spanned, so it cannot keep a one-element
+        sequence open — else the second pass would collapse what the first
+        left open."""
+        return (
+            type(value) is Object
+            and not value.entries
+            and not self._comments_between(value.start, value.end)
+        )
 
     def _block(self, node: Value, items: abc.Sequence[Item], brackets: str, indent: str) -> None:
         """An object or sequence with one item per line."""

@@ -631,3 +631,21 @@ def test_generated_documents_keep_meaning_comments_and_layout(text: str) -> None
     assert "\n\n\n" not in formatted, "more than one blank line"
     assert not re.search(r"[{(]\n\n|\n\n *[})]", formatted), "blank line after { or before }"
     assert not formatted.startswith("\n")
+
+
+# An empty container written over several lines is `{}` / `()`: the shape pass
+# once counted it as broken, so a one-element sequence holding it stayed a
+# block on the first pass and collapsed on the second (found by hypothesis).
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{a ({\n}\n)\n}", "{\n    a ({})\n}\n"),
+        ("a ((\n)\n)\n", "a (())\n"),
+        ("a (@t{\n}\n)\n", "a (@t{})\n"),
+        ("a ({\n}\n  b)\n", "a (\n    {}\n    b\n)\n"),
+        ("a ({ // c\n}\n)\n", "a (\n    {  // c\n    }\n)\n"),
+    ],
+)
+def test_empty_containers_written_over_lines_format_in_one_pass(source: str, expected: str) -> None:
+    assert format_source(source) == expected
+    assert format_source(expected) == expected
