@@ -1,4 +1,20 @@
-"""`parse` and friends: text in, `Document` (or diagnostics) out."""
+"""`parse` and friends: text in, `Document` (or diagnostics) out.
+
+Design points (each with the failure it prevents):
+
+- The LALR driver is this module's own loop over the tables Lark computed
+  from grammar/styx.lark (styx.syntax.grammar), not Lark's parser: Lark's
+  per-token step (a method call, rule objects hashed and compared for every
+  reduction) was most of the time spent on large documents, and importing
+  Lark most of a small file's `styx check`. The grammar still decides
+  everything; the loop only follows the tables.
+- Reductions call the tree builder's method named after the rule, with the
+  rule's children, exactly as Lark's transformer interface would. A rule of
+  one symbol replaces the top of the value stack in place (most reductions:
+  atom, extra, items), without slicing the stacks.
+- The loop never recurses, so no document is too deep for it; the stacks are
+  plain lists.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +22,15 @@ import gc
 import os
 import re
 import threading
-
-import lark
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from styx.diagnostic import Diagnostic, DiagnosticSink, Severity
 from styx.source import LineIndex, Span
 from styx.syntax import codes
 from styx.syntax.build import TreeBuilder
-from styx.syntax.grammar import build_parser
-from styx.syntax.lexer import LexInput, StyxLexer
+from styx.syntax.grammar import Tables, tables
+from styx.syntax.lexer import LexInput, StyxLexer, Token
 from styx.syntax.tree import Document
 
 
@@ -57,15 +72,87 @@ class ParseResult:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
+class _Unexpected(Exception):
+    """The grammar has no action for this token here (type ``$END``: the input ended)."""
+
+    def __init__(self, token: Token) -> None:
+        super().__init__(token.type)
+        self.token = token
+
+
+#: One reduction: the number of symbols, the builder's method, the rule's name.
+_Reduction = tuple[int, Callable[[list[Any]], Any], str]
+
+
+class _Parser:
+    """The tables, the lexer built from their terminals, and the reductions
+    bound to one tree builder."""
+
+    def __init__(self, tables: Tables, builder: TreeBuilder) -> None:
+        self.tables = tables
+        self.lexer = StyxLexer(tables.lexer)
+        self.reductions: list[_Reduction] = [
+            (size, getattr(builder, name), name) for name, size in tables.rules
+        ]
+
+    def parse(self, source: LexInput) -> Any:
+        return _drive(self.lexer.tokens(source), self.tables, self.reductions)
+
+
+def _drive(tokens: Iterable[Token], tables: Tables, reductions: list[_Reduction]) -> Any:
+    """Run the LALR automaton over the tokens; the value of the start rule."""
+    actions = tables.actions
+    states = [tables.start]
+    values: list[Any] = []
+    token: Token | None = None
+    for token in tokens:
+        kind = token.type
+        while True:
+            action = actions[states[-1]].get(kind)
+            if action is None:
+                raise _Unexpected(token)
+            if action >= 0:
+                states.append(action)
+                values.append(token)
+                break
+            size, reduce, name = reductions[~action]
+            if size == 1:
+                values[-1] = reduce([values[-1]])
+                del states[-1]
+            elif size:
+                children = values[-size:]
+                del values[-size:]
+                del states[-size:]
+                values.append(reduce(children))
+            else:
+                values.append(reduce([]))
+            states.append(actions[states[-1]][name])
+    end = Token("$END", "", token.end_pos, token.end_pos) if token else Token("$END", "", 0, 0)
+    end_state = tables.end
+    while True:
+        action = actions[states[-1]].get("$END")
+        if action is None or action >= 0:
+            raise _Unexpected(end)
+        size, reduce, name = reductions[~action]
+        children = values[-size:] if size else []
+        if size:
+            del values[-size:]
+            del states[-size:]
+        values.append(reduce(children))
+        states.append(actions[states[-1]][name])
+        if states[-1] == end_state:
+            return values[-1]
+
+
 _LOCK = threading.Lock()
 _BUILDER = TreeBuilder()
-_PARSER: lark.Lark | None = None
+_PARSER: _Parser | None = None
 
 
-def _parser() -> lark.Lark:
+def _parser() -> _Parser:
     global _PARSER
     if _PARSER is None:
-        _PARSER = build_parser(StyxLexer, _BUILDER)
+        _PARSER = _Parser(tables(), _BUILDER)
     return _PARSER
 
 
@@ -88,9 +175,9 @@ def parse_lenient(text: str, *, filename: str | None = None) -> ParseResult:
         collecting = gc.isenabled()
         gc.disable()  # a parse allocates many small objects and makes no cycles
         try:
-            document = parser.parse(source)  # type: ignore[assignment]
-        except UnexpectedInput as error:
-            sink.add(_unexpected(error, text))
+            document = parser.parse(source)
+        except _Unexpected as error:
+            sink.add(_unexpected(error.token, text))
         finally:
             # Sorted before collection resumes: 200,000 diagnostics are as
             # many small objects again, beside a tree of millions.
@@ -173,9 +260,8 @@ def invalid_utf8(error: UnicodeDecodeError) -> Diagnostic:
 _CLOSERS = {"RBRACE": "}", "RPAREN": ")"}
 
 
-def _unexpected(error: UnexpectedInput, text: str) -> Diagnostic:
-    token = getattr(error, "token", None)
-    if not isinstance(error, UnexpectedToken) or token is None or token.type == "$END":
+def _unexpected(token: Token, text: str) -> Diagnostic:
+    if token.type == "$END":
         end = len(text.encode("utf-8"))
         return Diagnostic(
             codes.UNEXPECTED_TOKEN,
