@@ -8,7 +8,7 @@ Design points (each with the failure it prevents):
   `styx check` of a small file paid. The tables are plain lists, dicts,
   strings and ints, written with `marshal` (no import, microseconds to read).
 - The grammar stays the single source of truth: the cache is keyed by the
-  digest of grammar/styx.lark, so an edited grammar is never parsed with
+  checksum of grammar/styx.lark, so an edited grammar is never parsed with
   stale tables. The key also names this module's table format and the
   Python version (marshal's format may change between versions).
 - The cache lives in ``$STYX_CACHE_DIR`` or the user's cache directory; where
@@ -22,11 +22,10 @@ Design points (each with the failure it prevents):
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
-import tempfile
+import zlib
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -107,8 +106,11 @@ class Tables(NamedTuple):
 
 
 def _digest(text: str) -> str:
-    key = f"{TABLE_FORMAT}\0{sys.version_info[0]}.{sys.version_info[1]}\0{text}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    """A checksum of the grammar and of what else shapes the cached data.
+    (Checksums, not hashlib: an edited grammar is what the key must tell
+    apart, and importing hashlib costs more than the rest of this module.)"""
+    key = f"{TABLE_FORMAT}\0{sys.version_info[0]}.{sys.version_info[1]}\0{text}".encode()
+    return f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
 
 
 def _cache_file(digest: str) -> str:
@@ -144,6 +146,8 @@ def _read(path: str) -> Tables | None:
 def _write(path: str, data: dict[str, Any]) -> None:
     """Write atomically, so that a concurrent reader never sees half a file;
     a cache that cannot be written is no error."""
+    import tempfile
+
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, exist_ok=True)
