@@ -89,46 +89,100 @@ class _Parser:
     bound to one tree builder."""
 
     def __init__(self, tables: Tables, builder: TreeBuilder) -> None:
-        self.tables = tables
         self.lexer = StyxLexer(tables.lexer)
         self.reductions: list[_Reduction] = [
             (size, getattr(builder, name), name) for name, size in tables.rules
         ]
+        self.start, self.end = tables.start, tables.end
+        self.actions, self.fused = _fuse(tables, self.reductions, builder)
 
     def parse(self, source: LexInput) -> Any:
-        return _drive(self.lexer.tokens(source), self.tables, self.reductions)
+        return _drive(self.lexer.tokens(source), self)
 
 
-def _drive(tokens: Iterable[Token], tables: Tables, reductions: list[_Reduction]) -> Any:
-    """Run the LALR automaton over the tokens; the value of the start rule."""
+def _one_token(reduce: Callable[[list[Any]], Any]) -> Callable[[Token], Any]:
+    return lambda token: reduce([token])
+
+
+def _fuse(
+    tables: Tables, reductions: list[_Reduction], builder: TreeBuilder
+) -> tuple[list[dict[str, int]], list[tuple[Callable[[Token], Any], int]]]:
+    """The action table with shifts into a state that can only reduce one
+    symbol by one rule (a token becoming an atom) done in one step: reduce
+    the token at once and go where that rule's result goes. Such a state
+    reduces whatever follows or reports it, and the report does not change:
+    an unexpected token is still found before it is shifted.
+
+    A fused action is ``len(actions) + i`` for ``fused[i]`` = (a function of
+    the token, the state to go to); ``atom: BARE`` calls the builder's `bare`
+    directly."""
     actions = tables.actions
-    states = [tables.start]
+    count = len(actions)
+    fused: list[tuple[Callable[[Token], Any], int]] = []
+    table: list[dict[str, int]] = []
+    for row in actions:
+        new = dict(row)
+        for symbol, action in row.items():
+            if action < 0 or not symbol.isupper() or symbol == "$END":
+                continue
+            target = set(actions[action].values())
+            if len(target) != 1:
+                continue
+            (only,) = target
+            if only >= 0:
+                continue
+            size, reduce, name = reductions[~only]
+            if size != 1 or name not in row:
+                continue
+            new[symbol] = count + len(fused)
+            direct = builder.bare if (name, symbol) == ("atom", "BARE") else _one_token(reduce)
+            fused.append((direct, row[name]))
+        table.append(new)
+    return table, fused
+
+
+def _drive(tokens: Iterable[Token], parser: _Parser) -> Any:
+    """Run the LALR automaton over the tokens; the value of the start rule."""
+    actions = parser.actions
+    fused = parser.fused
+    reductions = parser.reductions
+    count = len(actions)
+    state = parser.start
+    states = [state]
     values: list[Any] = []
     token: Token | None = None
     for token in tokens:
         kind = token.type
         while True:
-            action = actions[states[-1]].get(kind)
+            action = actions[state].get(kind)
             if action is None:
                 raise _Unexpected(token)
+            if action >= count:
+                reduce_token, state = fused[action - count]
+                values.append(reduce_token(token))
+                states.append(state)
+                break
             if action >= 0:
-                states.append(action)
+                state = action
+                states.append(state)
                 values.append(token)
                 break
             size, reduce, name = reductions[~action]
             if size == 1:
                 values[-1] = reduce([values[-1]])
-                del states[-1]
-            elif size:
+                state = states[-1] = actions[states[-2]][name]
+                continue
+            if size:
                 children = values[-size:]
                 del values[-size:]
                 del states[-size:]
                 values.append(reduce(children))
             else:
                 values.append(reduce([]))
-            states.append(actions[states[-1]][name])
+            state = actions[states[-1]][name]
+            states.append(state)
     end = Token("$END", "", token.end_pos, token.end_pos) if token else Token("$END", "", 0, 0)
-    end_state = tables.end
+    end_state = parser.end
     while True:
         action = actions[states[-1]].get("$END")
         if action is None or action >= 0:
