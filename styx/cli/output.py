@@ -46,6 +46,8 @@ def diagnostics(
         ]
         sys.stdout.write(FORMATS[fmt](reports))
         return
+    if not any(o.diagnostics for o in outcomes):
+        return  # nothing to render: the renderer is not even imported
     from styx.report.color import should_color, write_diagnostics
     from styx.report.text import render
 
