@@ -1,6 +1,6 @@
 """Building the typed tree from the parser's reductions.
 
-Lark calls one method per grammar rule, bottom-up, while it parses. The
+The parser calls one method per grammar rule, bottom-up, while it parses. The
 grammar accepts a little more than Styx allows (see grammar/styx.lark); here
 each extra is named by its rule: invalid keys, too many atoms, missing
 whitespace, commas and attributes in sequences, the explicit root's trailing
@@ -96,8 +96,9 @@ class _Entries:
 
 
 class TreeBuilder:
-    """Lark's transformer for styx.lark. Each parse sets `source` first; the
-    parser module serialises parses, so one builder serves the process."""
+    """The reductions of styx.lark, in Lark's transformer interface. Each
+    parse sets `source` first; the parser module serialises parses, so one
+    builder serves the process."""
 
     source: LexInput
     sink: DiagnosticSink
