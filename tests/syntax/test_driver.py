@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from lark.exceptions import UnexpectedToken
 
 from styx.diagnostic import Diagnostic, DiagnosticSink
-from styx.syntax import grammar, parse_lenient
+from styx.syntax import codes, grammar, parse_lenient
 from styx.syntax.build import TreeBuilder
 from styx.syntax.dump import sexp
 from styx.syntax.lexer import LexInput
 from styx.syntax.parser import _unexpected
+from styx.syntax.tree import MAX_NESTING
 from tests.conftest import compliance_dir
 from tests.syntax.test_properties import documents, mutated_documents, render, styxish_texts
 
@@ -120,6 +121,11 @@ def test_generated_documents_parse_as_lark_parses_them(doc: object) -> None:
 
 
 def test_deep_nesting_does_not_recurse() -> None:
+    # The driver's stacks are lists: depth is bounded by MAX_NESTING (reported),
+    # never by Python's recursion limit.
+    deepest = parse_lenient("a " + "(" * (MAX_NESTING - 1) + ")" * (MAX_NESTING - 1))
+    assert deepest.ok and deepest.document is not None
     depth = 50_000
     result = parse_lenient("a " + "(" * depth + ")" * depth)
-    assert result.document is not None
+    assert result.document is None
+    assert [d.code for d in result.diagnostics] == [codes.NESTING_TOO_DEEP]
