@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterable
 
 from styx.commands.common import ExitCode, Outcome, Source
-from styx.commands.fmt import write_atomically
 from styx.diagnostic import Diagnostic
 
 TEXT = "text"
@@ -47,6 +46,8 @@ def diagnostics(
         ]
         sys.stdout.write(FORMATS[fmt](reports))
         return
+    if not any(o.diagnostics for o in outcomes):
+        return  # nothing to render: the renderer is not even imported
     from styx.report.color import should_color, write_diagnostics
     from styx.report.text import render
 
@@ -103,6 +104,8 @@ def choose_format(requested: str | None) -> str:
     """The requested format, else GitHub annotations inside GitHub Actions, else text."""
     if requested:
         return requested
+    if "GITHUB_ACTIONS" not in os.environ:  # spares `styx check` importing every format
+        return TEXT
     from styx.report.machine import auto_format
 
     return auto_format(os.environ) or TEXT
@@ -113,6 +116,8 @@ def write_output(target: str, text: str) -> Outcome | None:
     if target == "-":
         sys.stdout.write(text)
         return None
+    from styx.commands.fmt import write_atomically  # tempfile: only when writing a file
+
     try:
         write_atomically(target, text)
     except OSError as error:

@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterable, Iterator
 
 from styx.commands.common import ExitCode, Outcome, Source, parse_source, read_source
-from styx.commands.validation import SchemaCache, with_schema
 from styx.diagnostic import Diagnostic, Severity
 from styx.source import Span
 
@@ -33,8 +32,12 @@ NO_DOCUMENTS = "styx::no-documents"
 def check(paths: Iterable[str], *, schema: str | None = None) -> list[Outcome]:
     """Every file's outcome: syntax, then the declared schema (or ``schema``,
     which overrides every declaration). A directory without documents is
-    said so in a note, and is no failure: there is nothing wrong to report."""
-    cache = SchemaCache()
+    said so in a note, and is no failure: there is nothing wrong to report.
+
+    The schema machinery (HTTP, entry points, the schema language) is
+    imported only for a document that has a schema to meet: linting plain
+    files must not pay several interpreter starts for it."""
+    cache = None
     outcomes = []
     for path in paths:
         files = list(expand([path]))
@@ -48,7 +51,15 @@ def check(paths: Iterable[str], *, schema: str | None = None) -> list[Outcome]:
             )
             outcomes.append(Outcome(Source(path, None), "", [note], ExitCode.OK))
         for name in files:
-            outcome, _ = with_schema(parse_source(read_source(name)), cache, override=schema)
+            parsed = parse_source(read_source(name))
+            document = parsed.document
+            if schema is None and (document is None or document.declaration is None):
+                outcomes.append(parsed)
+                continue
+            from styx.commands.validation import SchemaCache, with_schema
+
+            cache = cache or SchemaCache()
+            outcome, _ = with_schema(parsed, cache, override=schema)
             outcomes.append(outcome)
     return outcomes
 

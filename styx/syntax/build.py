@@ -1,6 +1,6 @@
 """Building the typed tree from the parser's reductions.
 
-Lark calls one method per grammar rule, bottom-up, while it parses. The
+The parser calls one method per grammar rule, bottom-up, while it parses. The
 grammar accepts a little more than Styx allows (see grammar/styx.lark); here
 each extra is named by its rule: invalid keys, too many atoms, missing
 whitespace, commas and attributes in sequences, the explicit root's trailing
@@ -96,8 +96,9 @@ class _Entries:
 
 
 class TreeBuilder:
-    """Lark's transformer for styx.lark. Each parse sets `source` first; the
-    parser module serialises parses, so one builder serves the process."""
+    """The reductions of styx.lark, in Lark's transformer interface. Each
+    parse sets `source` first; the parser module serialises parses, so one
+    builder serves the process."""
 
     source: LexInput
     sink: DiagnosticSink
@@ -109,6 +110,8 @@ class TreeBuilder:
         #: Objects closed only by the end of the file: already reported as
         #: unclosed, so not again as invalid keys (``a {{{{``).
         self._unclosed: set[int] = set()
+        #: Sequences of bare scalars of an ASCII document are kept as offsets.
+        self._ascii = source.text if source.text.isascii() else None
 
     def _encoded(self) -> bytes:
         """The source as UTF-8, encoded once per parse and only when an error needs it."""
@@ -124,7 +127,7 @@ class TreeBuilder:
             return item  # type: ignore[no-any-return]
         kind = item.type
         if kind == "BARE":
-            return Scalar(item.value, _BARE, item.start_pos, item.end_pos)
+            return self.bare(item)
         if kind == "QUOTED":
             text = literals.unescape(item.value[1:-1], item.start_pos + 1, self.sink)
             return Scalar(text, ScalarKind.QUOTED, item.start_pos, item.end_pos)
@@ -141,6 +144,11 @@ class TreeBuilder:
             text, lang = literals.heredoc(item.value, item.start_pos, self.sink)
             return Heredoc(text, item.start_pos, item.end_pos, lang)
         return self._malformed(item)
+
+    def bare(self, token: Token) -> Scalar:
+        """``atom: BARE``, the most common reduction, called by the parser
+        with the token itself."""
+        return Scalar(token.value, _BARE, token.start_pos, token.end_pos)
 
     def _malformed(self, item: Token) -> Value | None:
         sink = self.sink
@@ -244,7 +252,7 @@ class TreeBuilder:
                     values.append(item)
             if attrs:
                 values.append(self._attribute_object(attrs, in_sequence=True))
-        return Sequence(values, open_.start_pos, close.end_pos)
+        return Sequence.of(values, open_.start_pos, close.end_pos, self._ascii)
 
     def object(self, children: list[Any]) -> Object:
         entries: list[Entry] = []
@@ -282,12 +290,13 @@ class TreeBuilder:
             and type(value) is not _Attr
         ):
             # The common case: `key value` with a plain bare key.
-            text = key.text = sys.intern(key.text)
+            text = key.intern_text()
             if "." not in text:
-                if key.end == value.start and _is_block(value):
+                end = key.end
+                if _is_block(value) and end == value.start:
                     self._missing_whitespace(value)
                 group.entries.append(Entry(key, value, doc))
-                problem = group.tracker.enter([text], None, (key.start, key.end), value)
+                problem = group.tracker.enter([text], None, (key.start, end), value)
                 if problem is not None:
                     self.sink.add(problem)
                 return group
@@ -337,7 +346,7 @@ class TreeBuilder:
             labels = [text for text, *_ in segments]
         elif type(key) is Scalar and key.kind is _BARE:
             span = (key.start, key.end)
-            text = key.text = sys.intern(key.text)
+            text = key.intern_text()
             if "." in text:
                 segments = self._segments([key])
                 if segments is None:
@@ -584,7 +593,7 @@ def _tag_chain(token: Token, payload: Value | None) -> Tagged:
     for index in range(len(names) - 1, -1, -1):
         name = names[index]
         tag_start = offsets[index]
-        inner = Tagged(name, tag_start, tag_start + 1 + len(name.encode("utf-8")), inner, end)
+        inner = Tagged(name, tag_start, inner, end)
     assert isinstance(inner, Tagged)
     return inner
 

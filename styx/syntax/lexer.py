@@ -1,7 +1,7 @@
-"""The Styx lexer: Lark's custom-lexer hook, driven by the grammar's terminals.
+"""The Styx lexer, driven by the grammar's terminals.
 
-Lark hands this class the terminals of grammar/styx.lark; it joins them into
-one master regex in Lark's priority order and scans with ``finditer``, which
+The grammar module hands this class the terminals of styx.lark; it joins them
+into one master regex in Lark's priority order and scans with ``finditer``, which
 keeps the per-token cost low enough for large documents. On top of plain
 scanning it supplies the context the grammar cannot see (see the head of
 styx.lark): separators, sequences, tag and attribute adjacency, doc comments.
@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-
-from lark.lexer import Lexer, LexerState
 
 from styx.diagnostic import DiagnosticSink
 from styx.source import Span
@@ -78,8 +76,9 @@ _KEY_PIECES = frozenset(("QUOTED", "RAW"))
 _UNCLOSED_SHOWN = 3
 
 
-class StyxLexer(Lexer):
-    __future_interface__ = 2
+class StyxLexer:
+    """Scans documents with the grammar's terminals. `conf` is Lark's
+    `LexerConf` or the cached equivalent (styx.syntax.grammar.LexerConf)."""
 
     def __init__(self, conf: Any) -> None:
         terminals = sorted(
@@ -99,9 +98,11 @@ class StyxLexer(Lexer):
             + ")"
         )
 
-    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:  # type: ignore[override]
-        source = lexer_state.text
-        assert isinstance(source, LexInput)
+    def lex(self, lexer_state: Any, parser_state: Any = None) -> Iterator[Token]:
+        """Lark's custom-lexer entry point (``lexer_state.text`` is a `LexInput`)."""
+        return self.tokens(lexer_state.text)
+
+    def tokens(self, source: LexInput) -> Iterator[Token]:
         return _Scan(source, self._pattern).tokens()
 
 

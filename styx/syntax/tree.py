@@ -2,18 +2,32 @@
 
 Every value is one of five node classes under `Value`: `Scalar`, `Unit`,
 `Tagged`, `Sequence` and `Object`. Each carries its span as two UTF-8 byte
-offsets (`start`, `end`), stored flat because a large document holds hundreds
-of thousands of nodes. In the reference model a value is "an optional tag and
-an optional payload"; `Value.tag` and `Value.payload` give that view of any
-node.
+offsets (`start`, `end`). In the reference model a value is "an optional tag
+and an optional payload"; `Value.tag` and `Value.payload` give that view of
+any node.
 
-Spans follow the compliance suite: an implicit unit value has the span of its
-key, the objects made from a dotted path start at the segment that owns them
-and end with the path, and an attribute object spans its attributes.
+Memory (a large document holds hundreds of thousands of nodes; the tree must
+stay within a small multiple of its text):
+
+- Every class has `__slots__`: no per-node dict.
+- Scalars hold plain slots (text, kind, start, end). Measured and dropped:
+  a scalar keeping its length instead of its end (a shared small int rather
+  than an int object) saved 32 bytes a scalar but made `end` a property,
+  and the formatter 12% slower; reading a bare scalar's text from the
+  document on demand saved its string but needs a property or
+  `__getattr__`, and a class with `__getattr__` makes every attribute read
+  on its instances slower (Python cannot specialise them). The builder
+  shares one string for equal keys (`sys.intern`).
+- A tag's name end is computed from its name, not stored.
+- A sequence of bare scalars of an ASCII document keeps only their offsets
+  until its items are first asked for (`Sequence.of`): a long list of hosts
+  or tags costs 8 bytes an item, not a hundred.
 """
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import NamedTuple
@@ -53,7 +67,9 @@ class Tag(NamedTuple):
 
 
 class Node:
-    __slots__ = ("end", "start")
+    """Anything with a span. Each concrete class has its own slots."""
+
+    __slots__ = ()
 
     start: int
     end: int
@@ -83,16 +99,23 @@ class Value(Node):
 class Scalar(Value):
     """Opaque text; the schema, not the parser, decides what it means."""
 
-    __slots__ = ("kind", "text")
+    __slots__ = ("end", "kind", "start", "text")
 
     #: A heredoc's language hint (``<<EOF,sql``); see `Heredoc`.
     lang: str | None = None
 
     def __init__(self, text: str, kind: ScalarKind, start: int, end: int) -> None:
+        #: The scalar's value, escapes resolved (heredoc: indentation removed).
         self.text = text
         self.kind = kind
         self.start = start
         self.end = end
+
+    def intern_text(self) -> str:
+        """The text, made the one shared string of its value (for keys: two
+        entries with the same key hold one string between them)."""
+        text = self.text = sys.intern(self.text)
+        return text
 
     def __repr__(self) -> str:
         return f"Scalar({self.text!r}, {self.kind.value}, {self.start}..{self.end})"
@@ -111,7 +134,7 @@ class Heredoc(Scalar):
 class Unit(Value):
     """The absence of a value: ``@``, or nothing after a key."""
 
-    __slots__ = ("implicit",)
+    __slots__ = ("end", "implicit", "start")
 
     def __init__(self, start: int, end: int, implicit: bool = False) -> None:
         self.start = start
@@ -130,15 +153,20 @@ class Unit(Value):
 class Tagged(Value):
     """``@name`` with an optional payload; ``payload is None`` means implicit unit."""
 
-    __slots__ = ("name", "name_end", "value")
+    __slots__ = ("end", "name", "start", "value")
 
-    def __init__(self, name: str, start: int, name_end: int, value: Value | None, end: int) -> None:
+    def __init__(self, name: str, start: int, value: Value | None, end: int) -> None:
         self.name = name
         self.start = start
-        self.name_end = name_end
         #: The payload as written: None for ``@tag``, a Unit for ``@tag@``.
         self.value = value
         self.end = end
+
+    @property
+    def name_end(self) -> int:
+        """Where ``@name`` ends."""
+        name = self.name
+        return self.start + 1 + (len(name) if name.isascii() else len(name.encode("utf-8")))
 
     @property
     def tag(self) -> Tag:
@@ -152,13 +180,67 @@ class Tagged(Value):
         return f"Tagged(@{self.name}, {self.value!r}, {self.start}..{self.end})"
 
 
+class _PackedBare:
+    """The items of a sequence of bare scalars, as their text and offsets in
+    the document (start, end, start, end, ...): 8 bytes an item instead of
+    a hundred."""
+
+    __slots__ = ("offsets", "text")
+
+    def __init__(self, text: str, offsets: array[int]) -> None:
+        self.text = text
+        self.offsets = offsets
+
+    def unpack(self) -> list[Value]:
+        text, offsets, bare = self.text, self.offsets, ScalarKind.BARE
+        return [
+            Scalar(text[offsets[i] : offsets[i + 1]], bare, offsets[i], offsets[i + 1])
+            for i in range(0, len(offsets), 2)
+        ]
+
+
+#: Shorter sequences are not worth packing.
+_PACK_MIN = 4
+
+
 class Sequence(Value):
-    __slots__ = ("items",)
+    __slots__ = ("_items", "end", "start")
 
     def __init__(self, items: list[Value], start: int, end: int) -> None:
-        self.items = items
+        self._items: list[Value] | _PackedBare = items
         self.start = start
         self.end = end
+
+    @classmethod
+    def of(cls, items: list[Value], start: int, end: int, ascii_text: str | None) -> Sequence:
+        """A sequence that keeps items which are all bare scalars of an ASCII
+        document (``ascii_text``; None for another) as offsets only, until
+        they are first asked for."""
+        sequence = cls(items, start, end)
+        if ascii_text is None or len(items) < _PACK_MIN or end >= 1 << 32:
+            return sequence
+        offsets = array("I")
+        bare = ScalarKind.BARE
+        for item in items:
+            if type(item) is not Scalar or item.kind is not bare:
+                return sequence
+            offsets.append(item.start)
+            offsets.append(item.end)
+        sequence._items = _PackedBare(ascii_text, offsets)
+        return sequence
+
+    @property
+    def items(self) -> list[Value]:
+        items = self._items
+        if type(items) is list:
+            return items
+        assert isinstance(items, _PackedBare)
+        unpacked = self._items = items.unpack()
+        return unpacked
+
+    @items.setter
+    def items(self, items: list[Value]) -> None:
+        self._items = items
 
     def __iter__(self) -> Iterator[Value]:
         return iter(self.items)
@@ -171,7 +253,7 @@ class Sequence(Value):
 
 
 class Object(Value):
-    __slots__ = ("entries", "form")
+    __slots__ = ("end", "entries", "form", "start")
 
     def __init__(
         self, entries: list[Entry], start: int, end: int, form: ObjectForm = ObjectForm.BLOCK
@@ -201,7 +283,7 @@ class Object(Value):
 class DocComment(Node):
     """Consecutive ``///`` lines in front of an entry."""
 
-    __slots__ = ("lines",)
+    __slots__ = ("end", "lines", "start")
 
     def __init__(self, lines: list[str], start: int, end: int) -> None:
         #: Each line without its ``///`` and one following space.
@@ -236,7 +318,7 @@ class Entry:
 class Comment(Node):
     """A ``//`` line comment, kept so that formatting never loses it."""
 
-    __slots__ = ()
+    __slots__ = ("end", "start")
 
     def __init__(self, start: int, end: int) -> None:
         self.start = start

@@ -1,4 +1,5 @@
-"""The grammar file: shipped in the wheel, cached between processes, conflict-free."""
+"""The grammar file: shipped in the wheel, analysed into tables cached between
+processes (so that parsing never imports Lark), conflict-free."""
 
 from __future__ import annotations
 
@@ -88,11 +89,69 @@ def test_tables_are_cached_and_reused(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"STYX_CACHE_DIR": str(cache)}
     assert run_python(PARSE_SNIPPET, ROOT, env).returncode == 0
-    files = list(cache.glob("grammar-*.lark-cache"))
+    files = list(cache.glob("grammar-*.tables"))
     assert len(files) == 1
     written = files[0].stat().st_mtime_ns
     assert run_python(PARSE_SNIPPET, ROOT, env).returncode == 0
     assert files[0].stat().st_mtime_ns == written, "the second process rebuilt the tables"
+
+
+NO_LARK_SNIPPET = (
+    "import sys, styx; d = styx.parse('a {b 1}'); "
+    "print(sorted(m for m in sys.modules if m == 'lark' or m.startswith('lark.')))"
+)
+
+
+def test_a_process_with_cached_tables_never_imports_lark(tmp_path: Path) -> None:
+    env = {"STYX_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_python(NO_LARK_SNIPPET, ROOT, env)
+    assert first.returncode == 0, first.stderr
+    assert "'lark'" in first.stdout  # no cache yet: Lark analysed the grammar
+    second = run_python(NO_LARK_SNIPPET, ROOT, env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"garbage", b"\x00" * 64, "truncated"],
+    ids=["empty", "garbage", "zeros", "truncated"],
+)
+def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path, damage: bytes | str) -> None:
+    cache = tmp_path / "cache"
+    env = {"STYX_CACHE_DIR": str(cache)}
+    assert run_python(PARSE_SNIPPET, ROOT, env).returncode == 0
+    (path,) = cache.glob("grammar-*.tables")
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2] if damage == "truncated" else damage)  # type: ignore[arg-type]
+    assert grammar._read(str(path)) is None
+    done = run_python(NO_LARK_SNIPPET, ROOT, env)
+    assert done.returncode == 0, done.stderr
+    assert grammar._read(str(path)) is not None, "the damaged file was not replaced"
+
+
+def test_cached_tables_are_the_analysed_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STYX_CACHE_DIR", str(tmp_path))
+    grammar.tables.cache_clear()
+    try:
+        built = grammar.tables()  # analysed by Lark, and the cache written
+        grammar.tables.cache_clear()
+        cached = grammar.tables()  # read back
+    finally:
+        grammar.tables.cache_clear()
+    assert cached.actions == built.actions
+    assert cached.rules == built.rules
+    assert (cached.start, cached.end) == (built.start, built.end)
+    assert cached.lexer.ignore == built.lexer.ignore
+    assert [
+        (t.name, t.priority, t.pattern.to_regexp(), t.pattern.max_width, t.pattern.value)
+        for t in cached.lexer.terminals
+    ] == [
+        (t.name, t.priority, t.pattern.to_regexp(), t.pattern.max_width, t.pattern.value)
+        for t in built.lexer.terminals
+    ]
 
 
 def test_unwritable_cache_location_still_parses(tmp_path: Path) -> None:
@@ -105,12 +164,10 @@ def test_unwritable_cache_location_still_parses(tmp_path: Path) -> None:
 
 def test_grammar_has_no_conflicts() -> None:
     # Strict mode refuses any shift/reduce conflict instead of resolving it.
-    from styx.syntax.lexer import StyxLexer
-
     parser = lark.Lark(
         grammar.grammar_text(),
         parser="lalr",
-        lexer=StyxLexer,
+        lexer=grammar.lark_lexer(),
         strict=True,
         maybe_placeholders=False,
         keep_all_tokens=True,
