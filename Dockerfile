@@ -38,16 +38,23 @@ RUN /opt/venv/bin/pip install .
 COPY examples/my-app ./examples/my-app
 RUN /opt/venv/bin/pip install ./examples/my-app \
     && /opt/venv/bin/dibs --help >/dev/null
+# The parser's tables, built once here: the pod runs as a user with no
+# writable cache directory, and would otherwise import Lark and rebuild them
+# at every start (styx/syntax/grammar.py).
+RUN STYX_CACHE_DIR=/opt/styx-cache /opt/venv/bin/python -c "import styx; styx.parse('a 1')" \
+    && test -n "$(ls -A /opt/styx-cache)"
 
 # --- final: the same Python, the venv, and the two programs where the config expects them
 FROM ${PYTHON_IMAGE}
 
 # Unbuffered output: the db program's log lines reach `kubectl logs` as they happen.
 ENV PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1
+    PYTHONDONTWRITEBYTECODE=1 \
+    STYX_CACHE_DIR=/opt/styx-cache
 
 # The venv must keep its path: the console scripts' shebangs point into it.
 COPY --from=builder /opt/venv /opt/venv
+COPY --from=builder /opt/styx-cache /opt/styx-cache
 COPY --from=builder /opt/venv/bin/dibs /usr/local/bin/dibs
 COPY --from=builder /opt/venv/bin/my-app-db /app/my-app-db
 

@@ -14,6 +14,7 @@ real, under a temporary root.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -373,3 +374,36 @@ def test_secret_example_matches_the_references() -> None:
     ]
     assert secret["metadata"]["name"] == ref["name"]
     assert ref["key"] in secret["stringData"]
+
+
+def test_the_image_ships_the_parser_tables_where_the_pod_reads_them() -> None:
+    # The pod's user has no writable cache directory: without tables built in
+    # the image, every start would import Lark and rebuild them.
+    builder, final = dockerfile_stages()[0], dockerfile_stages()[-1]
+    assert any("STYX_CACHE_DIR=/opt/styx-cache" in run for run in builder.all("RUN"))
+    assert any("STYX_CACHE_DIR=/opt/styx-cache" in env for env in final.all("ENV"))
+    copied = [copy_args(args) for args in final.all("COPY")]
+    assert any(
+        flags.get("from") and "/opt/styx-cache" in sources and dest == "/opt/styx-cache"
+        for flags, sources, dest in copied
+    )
+
+
+def test_a_read_only_table_cache_is_used_without_importing_lark(tmp_path: Path) -> None:
+    cache = tmp_path / "styx-cache"
+    build = "import styx; styx.parse('a 1')"
+    env = {**os.environ, "STYX_CACHE_DIR": str(cache)}
+    subprocess.run([sys.executable, "-c", build], env=env, check=True, timeout=120)
+    assert list(cache.iterdir())
+    for path in [cache, *cache.iterdir()]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        probe = build + "; import sys; print('lark' in sys.modules)"
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+        )
+    finally:
+        for path in [cache, *cache.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
