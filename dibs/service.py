@@ -281,6 +281,19 @@ def _database_url(params: dict[str, Any], context: Context) -> str:
     return url
 
 
+def as_response(value: Any, database_url: str) -> Any:
+    """``value`` as the result of a request about ``database_url`` reaches
+    the CLI: JSON-shaped and scrubbed of the URL's secrets. For answers the
+    CLI builds itself (`dibs.precheck`), so they match the program's."""
+    context = Context(_no_send, None)
+    context.secrets.add_url(database_url)
+    return context.scrub(to_jsonable(value))
+
+
+def _no_send(message: dict[str, Any]) -> None:
+    raise RuntimeError("as_response has no CLI to send to")
+
+
 def handle_status(params: dict[str, Any], context: Context) -> Any:
     """Applied / pending / changed migrations of the database (``dibs.runner.status``)."""
     runner = _runner()
