@@ -501,7 +501,9 @@ class Service:
 def _preload_runner() -> None:
     """Import the runner (psycopg: the bulk of this program's start-up) in
     the background while the connection to the CLI is set up, so the first
-    request does not wait for it. A failed import is reported by that request.
+    request does not wait for it — unless the CLI said its first requests
+    need no database (`protocol.ENV_PRELOAD`): a no-op `migrate` then never
+    pays for it. A failed import is reported by the request that needs it.
     (The package's table definitions are not preloaded: run in a thread
     beside the first request they made ``dibs diff`` slower, not faster.)"""
 
@@ -586,7 +588,8 @@ def run_service(
     """
     if package is None:
         package = _caller_package()
-    _preload_runner()
+    if os.environ.get(protocol.ENV_PRELOAD) != "0":
+        _preload_runner()
     try:
         service = connect(handlers=handlers, package=package)
     except ServiceError as exc:
