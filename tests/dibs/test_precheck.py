@@ -321,3 +321,26 @@ def test_the_program_preloads_its_runner_unless_told_not_to(
     with pytest.raises(SystemExit):
         service.run_service(package="my_app_db")
     assert started == ([True] if preloaded else [])
+
+
+def test_a_conversation_finds_its_migrations_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI lists, then migrates exactly what it listed: the program reads
+    and hashes the files once per connection, not once per request."""
+    from dibs import migrations, service
+
+    found: list[str] = []
+
+    def discover(package: str) -> list[Migration]:
+        found.append(package)
+        return defined()
+
+    monkeypatch.setattr(migrations, "discover", discover)
+    conversation: dict[str, Any] = {}
+    for _ in range(2):
+        context = service.Context(lambda message: None, "my_app_db", conversation)
+        listed = service.handle_migrations({}, context)
+        assert [m["version"] for m in listed] == [V1, V2]
+    assert found == ["my_app_db"]
+    # a new connection finds them again
+    service.handle_migrations({}, service.Context(lambda message: None, "my_app_db"))
+    assert found == ["my_app_db", "my_app_db"]
