@@ -470,11 +470,11 @@ def run(args: list[str]) -> int:
     except click.ClickException as error:
         output.error(error.format_message())
         return output.CANNOT
-    except (click.Abort, typer.Abort):
+    except SystemExit as done:  # the commands' ending (`dibs.cli.commands`)
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except (getattr(click, "Abort", typer.Abort), typer.Abort):
         output.error("interrupted")
         return 130
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     return code if isinstance(code, int) else output.OK
 
 
