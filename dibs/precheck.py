@@ -14,10 +14,12 @@ Design points, each for a cost or a failure it prevents:
   applied is true when it is made. Anything else — work, a refusal, a
   tracking table to create or upgrade — goes to the program's ``migrate``,
   which takes the lock and reads again.
-* Every failure here means "cannot tell", never an error of its own: an
-  unreachable database, a program that cannot list its migrations or does
-  not know the request. The program's own request then runs and reports the
-  problem, so failures keep one shape and one wording.
+* A failure of the read means "cannot tell", never an error of its own:
+  the program's own request then runs and reports the problem (an
+  unreachable database, a missing table), so failures keep one shape and
+  one wording. So does a program that does not know the listing request.
+  A listing the program refuses is the command's failure: the program
+  finds its migrations the same way for every request.
 * The answer is built by the runner's own functions (`runner.up_to_date_result`,
   `plan.compute_status`) and made JSON and scrubbed as a program's response
   is (`service.as_response`): the same result, field for field.
@@ -30,7 +32,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dibs.migrations import Migration
-from dibs.protocol import RemoteError
+from dibs.protocol import METHOD_NOT_FOUND, RemoteError
 
 if TYPE_CHECKING:
     from dibs.plan import AppliedRow
@@ -80,12 +82,18 @@ def read_in_background(database_url: str, *, for_migrate: bool) -> Rows:
 
 def listed_migrations(program: DbProgram) -> list[Migration] | None:
     """The program's migrations (``migrations`` request: versions, names,
-    checksums, no SQL); None when it cannot list them (a definition error,
-    an older program): its ``migrate`` or ``status`` then says why."""
+    checksums, no SQL); None when a program does not know the request (an
+    older dibs) or lists something else: its ``migrate`` or ``status`` then
+    answers. A listing the program refuses (a misnamed migration, two with
+    one version) raises: its ``migrate`` and ``status`` find the migrations
+    the same way and would fail the same, and a program that failed one
+    request is not asked another."""
     try:
         listed = program.call("migrations")
-    except RemoteError:
-        return None
+    except RemoteError as error:
+        if error.code == METHOD_NOT_FOUND:
+            return None
+        raise
     try:
         return [_migration(item) for item in listed]
     except (TypeError, ValueError, KeyError):

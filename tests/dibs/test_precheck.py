@@ -344,3 +344,38 @@ def test_a_conversation_finds_its_migrations_once(monkeypatch: pytest.MonkeyPatc
     # a new connection finds them again
     service.handle_migrations({}, service.Context(lambda message: None, "my_app_db"))
     assert found == ["my_app_db", "my_app_db"]
+
+
+def test_a_refused_listing_is_the_answer_and_an_unknown_one_falls_back(
+    requests: list[str],
+    database_url: str,
+    project: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bad = project.parent / "site" / "my_app_db" / "migrations" / "m2026_01_24_130000_x.sql"
+    bad.write_text("SELECT 1;\n")
+    twin = bad.with_name("m2026_01_24_130000_y.sql")
+    twin.write_text("SELECT 2;\n")  # two migrations, one version
+    for verb in ("migrate", "status"):
+        assert dibs_main([verb, "-d", database_url]) != 0
+        assert requests == ["migrations"], verb  # not asked again
+        assert "is also used by" in capsys.readouterr().err
+        requests.clear()
+    twin.unlink()
+
+    class Older:
+        """A program whose dibs predates the listing request."""
+
+        def __init__(self, program: DbProgram) -> None:
+            self.program = program
+
+        def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+            if method == "migrations":
+                from dibs.protocol import METHOD_NOT_FOUND, RemoteError
+
+                raise RemoteError(METHOD_NOT_FOUND, "unknown method 'migrations'")
+            return self.program.call(method, *args, **kwargs)
+
+    located = load_config()
+    with DbProgram.from_config(located) as program:
+        assert precheck.listed_migrations(Older(program)) is None  # type: ignore[arg-type]
