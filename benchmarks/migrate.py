@@ -128,9 +128,15 @@ def write_project(root: Path, count: int) -> Path:
     return project
 
 
-def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    project: Path, *args: str, database_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`dibs ARGS` in ``project``; ``database_url`` goes in DATABASE_URL, as
+    a pod's Secret puts it (otherwise the environment has none)."""
     env = {**os.environ, "PYTHONPATH": str(project.parent / "site"), "NO_COLOR": "1"}
     env.pop("DATABASE_URL", None)
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     done = subprocess.run(
         [str(Path(sys.executable).parent / "dibs"), *args],
         cwd=project,
@@ -284,6 +290,7 @@ def noop_reruns(
     dibs_url = _applied_once(stack, server_url, lambda u: run_cli(project, "migrate", "-d", u))
     runs["dibs (runner API)"] = partial(timed, partial(_dibs_api_noop, dibs_url, project))
     runs["dibs (CLI, db program)"] = partial(timed, partial(_dibs_cli_noop, dibs_url, project))
+    runs["dibs (CLI, DATABASE_URL)"] = partial(timed, partial(_dibs_pod_noop, dibs_url, project))
     try:
         import yoyo  # noqa: F401
 
@@ -305,6 +312,11 @@ def noop_reruns(
 
 def _dibs_cli_noop(url: str, project: Path) -> None:
     _up_to_date(run_cli(project, "migrate", "-d", url))
+
+
+def _dibs_pod_noop(url: str, project: Path) -> None:
+    """As an init container runs it: the URL from the environment."""
+    _up_to_date(run_cli(project, "migrate", database_url=url))
 
 
 def _dibs_api_noop(url: str, project: Path) -> None:
