@@ -1,4 +1,6 @@
-"""Applying migrations to PostgreSQL (psycopg 3).
+"""Applying migrations to PostgreSQL (psycopg 3). One file past 600 lines: the
+lock, the per-migration transactions and the failure reports share one
+connection's life, and are read together.
 
 Design points, each for a failure seen in the wild:
 
@@ -12,6 +14,12 @@ Design points, each for a failure seen in the wild:
   ``pg_advisory_lock`` sits in an open transaction, and ``CREATE INDEX
   CONCURRENTLY`` waits for every open transaction — a deadlock that
   PostgreSQL cannot detect. A poller holds no transaction between attempts.
+* Nothing pending is decided from one lock-free read on the run's own
+  connection (one query, no DDL, no lock connection): a pod that restarts
+  must not wait behind another runner's lock, nor write to the database,
+  to learn that it has nothing to do. Rows commit with their migrations,
+  so such a read is true when made. Work, a refusal, or a tracking table to
+  create or upgrade is decided again under the lock.
 * Migrations marked non-transactional run in autocommit, statement by
   statement, and are recorded after they succeed. Transactional ``.sql``
   migrations run statement by statement too, inside their one transaction:
