@@ -603,7 +603,9 @@ def run_service(
     """
     if package is None:
         package = _caller_package()
-    if os.environ.get(protocol.ENV_PRELOAD) != "0":
+    # with DATABASE_URL set, the first response needs psycopg anyway (the
+    # scrubber parses that URL by libpq's rules): start on it at once
+    if os.environ.get(protocol.ENV_PRELOAD) != "0" or os.environ.get("DATABASE_URL"):
         _preload_runner()
     try:
         service = connect(handlers=handlers, package=package)

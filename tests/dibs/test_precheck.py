@@ -305,14 +305,23 @@ def test_the_cli_tells_the_program_whether_to_preload(preload: bool) -> None:
     assert shown.getvalue().split() == ["[python]", "None" if preload else "0"]
 
 
-@pytest.mark.parametrize(("setting", "preloaded"), [(None, True), ("1", True), ("0", False)])
+@pytest.mark.parametrize(
+    ("setting", "database_url", "preloaded"),
+    [(None, None, True), ("1", None, True), ("0", None, False), ("0", "postgresql://h/d", True)],
+)
 def test_the_program_preloads_its_runner_unless_told_not_to(
-    monkeypatch: pytest.MonkeyPatch, setting: str | None, preloaded: bool
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, database_url: str | None, preloaded: bool
 ) -> None:
+    """Told not to, it still does when DATABASE_URL is set: masking that URL
+    in its first response needs psycopg anyway."""
     from dibs import service
 
     started: list[bool] = []
     monkeypatch.setattr(service, "_preload_runner", lambda: started.append(True))
+    if database_url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", database_url)
     if setting is None:
         monkeypatch.delenv("DIBS_CLI_PRELOAD", raising=False)
     else:
