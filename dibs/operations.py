@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dibs import protocol
+from dibs import precheck, protocol
 from dibs.config import Located
 from dibs.protocol import LogEvent, RemoteError
 from dibs.spawn import DbProgram
@@ -69,10 +69,13 @@ def _dotenv(path: Path) -> dict[str, str]:
     return values
 
 
-def _started(program: DbProgram | None, located: Located, url: str | None) -> DbProgram:
-    """The program to use (``program``, or one from the configuration),
-    told to mask the secrets of ``url`` in everything it relays."""
-    chosen = program or DbProgram.from_config(located)
+def _started(
+    program: DbProgram | None, located: Located, url: str | None, preload: bool = True
+) -> DbProgram:
+    """The program to use (``program``, or one from the configuration,
+    importing its runner at start or not: `DbProgram.preload`), told to mask
+    the secrets of ``url`` in everything it relays."""
+    chosen = program or DbProgram.from_config(located, preload=preload)
     if url is not None:
         chosen.protect(url)
     return chosen
@@ -85,8 +88,15 @@ def migrate(
     on_log: Callable[[LogEvent], None] | None = None,
     program: DbProgram | None = None,
 ) -> dict[str, Any]:
-    """Apply pending migrations through the db program; the runner's result."""
-    with _started(program, located, url) as program:
+    """Apply pending migrations through the db program; the runner's result.
+    With nothing pending the answer comes from a lock-free read made here,
+    beside the program listing its migrations (`dibs.precheck`)."""
+    program = _started(program, located, url, preload=False)
+    rows = precheck.read_in_background(url, for_migrate=True)
+    with program:
+        answer = precheck.migrate_answer(program, url, options, rows)
+        if answer is not None:
+            return answer
         result: dict[str, Any] = program.call(
             "migrate", {"database_url": url, "options": asdict(options)}, on_log=on_log
         )
@@ -94,8 +104,15 @@ def migrate(
 
 
 def status(located: Located, url: str, program: DbProgram | None = None) -> dict[str, Any]:
-    """Which migrations are applied, pending, changed, missing."""
-    with _started(program, located, url) as program:
+    """Which migrations are applied, pending, changed, missing: the program
+    lists its migrations while the database is read here (`dibs.precheck`);
+    the program's own ``status`` when that cannot tell."""
+    program = _started(program, located, url, preload=False)
+    rows = precheck.read_in_background(url, for_migrate=False)
+    with program:
+        answer = precheck.status_answer(program, url, rows)
+        if answer is not None:
+            return answer
         result: dict[str, Any] = program.call("status", {"database_url": url})
     return result
 

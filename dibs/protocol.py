@@ -42,6 +42,10 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 #: Environment variables through which the CLI tells the program where to connect.
 ENV_ADDR = "DIBS_CLI_ADDR"
 ENV_SECRET = "DIBS_CLI_SECRET"
+#: "0" when the CLI's first requests need no database (it reads the database
+#: itself first, `dibs.precheck`): the program then imports its runner, and
+#: psycopg with it, only on first use instead of in the background at start.
+ENV_PRELOAD = "DIBS_CLI_PRELOAD"
 
 # Error codes carried in ``{"error": {"code": …}}``: strings, so logs are readable.
 PARSE_ERROR = "parse_error"

@@ -1,4 +1,6 @@
-"""Applying migrations to PostgreSQL (psycopg 3).
+"""Applying migrations to PostgreSQL (psycopg 3). One file past 600 lines: the
+lock, the per-migration transactions and the failure reports share one
+connection's life, and are read together.
 
 Design points, each for a failure seen in the wild:
 
@@ -12,6 +14,12 @@ Design points, each for a failure seen in the wild:
   ``pg_advisory_lock`` sits in an open transaction, and ``CREATE INDEX
   CONCURRENTLY`` waits for every open transaction — a deadlock that
   PostgreSQL cannot detect. A poller holds no transaction between attempts.
+* Nothing pending is decided from one lock-free read on the run's own
+  connection (one query, no DDL, no lock connection): a pod that restarts
+  must not wait behind another runner's lock, nor write to the database,
+  to learn that it has nothing to do. Rows commit with their migrations,
+  so such a read is true when made. Work, a refusal, or a tracking table to
+  create or upgrade is decided again under the lock.
 * Migrations marked non-transactional run in autocommit, statement by
   statement, and are recorded after they succeed. Transactional ``.sql``
   migrations run statement by statement too, inside their one transaction:
@@ -38,7 +46,15 @@ from psycopg import sql as pgsql
 
 from dibs import pgerror, redaction
 from dibs.migrations import Migration, Statement, split_statements
-from dibs.plan import AppliedRow, Refusal, Status, baseline_rows, compute_plan, compute_status
+from dibs.plan import (
+    AppliedRow,
+    Plan,
+    Refusal,
+    Status,
+    baseline_rows,
+    compute_plan,
+    compute_status,
+)
 
 #: The table recording applied migrations.
 TRACKING_TABLE = "_dibs_migrations"
@@ -236,18 +252,24 @@ def _quiet(level: str, message: str) -> None:
 CLIENT_CHECK_INTERVAL = "1s"
 
 
-def connect(database_url: str) -> psycopg.Connection[Any]:
+def connect(database_url: str, *, watch_client: bool = True) -> psycopg.Connection[Any]:
     """An autocommit connection: transactions are opened explicitly, so none
     stays open by accident (which ``CREATE INDEX CONCURRENTLY`` would wait on).
+    ``watch_client``: see `_watch_client` (a connection that only reads
+    can skip the round trip, and turn it on once there is work)."""
+    conn = psycopg.connect(database_url, autocommit=True, application_name="dibs")
+    if watch_client:
+        _watch_client(conn)
+    return conn
 
-    PostgreSQL otherwise notices a dead client only when a statement ends: a
-    killed db program's hour-long migration would go on, holding its locks
+
+def _watch_client(conn: psycopg.Connection[Any]) -> None:
+    """PostgreSQL otherwise notices a dead client only when a statement ends:
+    a killed db program's hour-long migration would go on, holding its locks
     and the migration lock, for that hour. With the client check it is
     cancelled (and rolled back) within a second."""
-    conn = psycopg.connect(database_url, autocommit=True, application_name="dibs")
     if conn.info.server_version >= 140000:
         conn.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
-    return conn
 
 
 class DatabaseUnavailable(Exception):
@@ -274,6 +296,12 @@ def _table_exists(conn: psycopg.Connection[Any]) -> bool:
     return bool(row and row[0])
 
 
+#: The tracking table's columns as `AppliedRow` holds them, in order.
+APPLIED_COLUMNS = ("version", "name", "checksum", "applied_at", "execution_time_ms")
+#: One query for a table with every column: what `read_current` sends.
+SELECT_APPLIED = f"SELECT {', '.join(APPLIED_COLUMNS)} FROM {TRACKING_TABLE} ORDER BY version"
+
+
 def read_applied(conn: psycopg.Connection[Any]) -> list[AppliedRow]:
     """The tracking table's rows (none when it does not exist yet)."""
     if not _table_exists(conn):
@@ -286,19 +314,27 @@ def read_applied(conn: psycopg.Connection[Any]) -> list[AppliedRow]:
             (TRACKING_TABLE,),
         ).fetchall()
     }
-    wanted = ["version", "name", "checksum", "applied_at", "execution_time_ms"]
-    select = ", ".join(c if c in columns else f"NULL AS {c}" for c in wanted)
+    select = ", ".join(c if c in columns else f"NULL AS {c}" for c in APPLIED_COLUMNS)
     rows = conn.execute(f"SELECT {select} FROM {TRACKING_TABLE} ORDER BY version").fetchall()
-    return [
-        AppliedRow(
-            version=str(r[0]),
-            name=r[1],
-            checksum=r[2],
-            applied_at=r[3].isoformat() if r[3] is not None else None,
-            execution_time_ms=int(r[4]) if r[4] is not None else None,
-        )
-        for r in rows
-    ]
+    return [_applied_row(r) for r in rows]
+
+
+def read_current(conn: psycopg.Connection[Any]) -> list[AppliedRow]:
+    """The rows of a tracking table that has every column, in one round
+    trip. Raises ``psycopg.errors.UndefinedTable`` when there is no table and
+    ``UndefinedColumn`` for one written by an older dibs (`read_applied`
+    reads both; `_ensure_table` upgrades the latter)."""
+    return [_applied_row(r) for r in conn.execute(SELECT_APPLIED).fetchall()]
+
+
+def _applied_row(r: Sequence[Any]) -> AppliedRow:
+    return AppliedRow(
+        version=str(r[0]),
+        name=r[1],
+        checksum=r[2],
+        applied_at=r[3].isoformat() if r[3] is not None else None,
+        execution_time_ms=int(r[4]) if r[4] is not None else None,
+    )
 
 
 def _ensure_table(conn: psycopg.Connection[Any]) -> None:
@@ -562,16 +598,20 @@ def apply(
     streams progress while migrations run. Outcomes — the error, refusals,
     warnings — are in the result only, so a CLI shows each once. Never raises
     for database problems: they come back in ``RunResult.error``."""
-    shown = redaction.redact(database_url)
-    result = RunResult(ok=False, database=shown, dry_run=options.dry_run)
+    result = _new_result(database_url, options)
     waited: list[int] = []
     try:
-        if options.dry_run:
-            _plan_and_run(database_url, migrations, options, log, result)
-        else:
-            with migration_lock(database_url, options, log, waited):
-                result.lock_wait_ms = waited[0] if waited else 0
-                _plan_and_run(database_url, migrations, options, log, result)
+        with connect(database_url, watch_client=False) as conn:
+            if options.dry_run:
+                _plan_and_run(conn, migrations, options, log, result)
+            elif not _nothing_to_do(conn, migrations, options, result):
+                _watch_client(conn)
+                with migration_lock(database_url, options, log, waited):
+                    result.lock_wait_ms = waited[0] if waited else 0
+                    _ensure_table(conn)
+                    # Read again under the lock: another runner may just
+                    # have applied everything.
+                    _plan_and_run(conn, migrations, options, log, result)
     except _Failed as failed:
         result.error = failed.failure
     except psycopg.OperationalError as error:
@@ -586,49 +626,94 @@ def apply(
     return result
 
 
+def _plan(migrations: list[Migration], applied: list[AppliedRow], options: RunOptions) -> Plan:
+    return compute_plan(
+        migrations,
+        applied,
+        to=options.to,
+        allow_changed=options.allow_changed,
+        allow_out_of_order=options.allow_out_of_order,
+    )
+
+
+def _nothing_to_do(
+    conn: psycopg.Connection[Any],
+    migrations: list[Migration],
+    options: RunOptions,
+    result: RunResult,
+) -> bool:
+    """Settle ``result`` from one lock-free read when nothing is pending and
+    nothing refused (see `up_to_date_result`); False when there is work, a
+    refusal to confirm, or a tracking table to create or upgrade — all of
+    which happen under the lock."""
+    try:
+        applied = read_current(conn)
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
+        return False
+    plan = _plan(migrations, applied, options)
+    if plan.refused or plan.to_run:
+        return False
+    return _settle(result, plan)
+
+
 def _plan_and_run(
-    database_url: str,
+    conn: psycopg.Connection[Any],
     migrations: list[Migration],
     options: RunOptions,
     log: Log,
     result: RunResult,
 ) -> None:
-    with connect(database_url) as conn:
-        if not options.dry_run:
-            _ensure_table(conn)
-        # Read under the lock: another runner may just have applied everything.
-        plan = compute_plan(
-            migrations,
-            read_applied(conn),
-            to=options.to,
-            allow_changed=options.allow_changed,
-            allow_out_of_order=options.allow_out_of_order,
+    plan = _plan(migrations, read_applied(conn), options)
+    if _settle(result, plan):
+        return
+    total = len(plan.to_run)
+    if options.dry_run:
+        for m in plan.to_run:
+            result.applied.append(AppliedMigration(m.version, m.name, m.location, m.transactional))
+        return
+    _set_timeouts(conn, options)
+    for index, m in enumerate(plan.to_run, 1):
+        mode = "" if m.transactional else " (no transaction)"
+        # "debug": progress, which a CLI shows on a terminal only (the
+        # summary lists the same); a migration's own ctx.log is "info"
+        log("debug", f"[{index}/{total}] applying {m.label}{mode}")
+        elapsed = _run_one(conn, m, log)
+        log("debug", f"[{index}/{total}] applied {m.label} in {elapsed} ms")
+        result.applied.append(
+            AppliedMigration(m.version, m.name, m.location, m.transactional, elapsed)
         )
-        result.warnings = list(plan.warnings)
-        if plan.refused:
-            result.refusals = plan.refusals
-            return
-        if not plan.to_run:
-            result.up_to_date = True
-            return
-        total = len(plan.to_run)
-        if options.dry_run:
-            for m in plan.to_run:
-                result.applied.append(
-                    AppliedMigration(m.version, m.name, m.location, m.transactional)
-                )
-            return
-        _set_timeouts(conn, options)
-        for index, m in enumerate(plan.to_run, 1):
-            mode = "" if m.transactional else " (no transaction)"
-            # "debug": progress, which a CLI shows on a terminal only (the
-            # summary lists the same); a migration's own ctx.log is "info"
-            log("debug", f"[{index}/{total}] applying {m.label}{mode}")
-            elapsed = _run_one(conn, m, log)
-            log("debug", f"[{index}/{total}] applied {m.label} in {elapsed} ms")
-            result.applied.append(
-                AppliedMigration(m.version, m.name, m.location, m.transactional, elapsed)
-            )
+
+
+def _new_result(database_url: str, options: RunOptions) -> RunResult:
+    """A run's result before anything happened (it names the database
+    without its password)."""
+    return RunResult(ok=False, database=redaction.redact(database_url), dry_run=options.dry_run)
+
+
+def _settle(result: RunResult, plan: Plan) -> bool:
+    """Record in ``result`` what ``plan`` decides without running anything:
+    its warnings, its refusals, or that nothing is pending. True when the
+    run ends there."""
+    result.warnings = list(plan.warnings)
+    if plan.refused:
+        result.refusals = plan.refusals
+        return True
+    if not plan.to_run:
+        result.up_to_date = True
+        return True
+    return False
+
+
+def up_to_date_result(database_url: str, plan: Plan, options: RunOptions) -> RunResult | None:
+    """What `apply` returns for ``plan`` when the plan runs nothing and
+    refuses nothing — built by the same code, so an answer given without the
+    lock (`dibs.precheck`) is the very answer `apply` would give — else None."""
+    if plan.refused or plan.to_run:
+        return None
+    result = _new_result(database_url, options)
+    _settle(result, plan)
+    result.ok = True
+    return result
 
 
 def status(database_url: str, migrations: list[Migration]) -> Status:

@@ -62,9 +62,16 @@ class Context:
     """What a handler gets besides its params: a way to stream logs to the
     CLI while it works, and the package whose migrations it serves."""
 
-    def __init__(self, send: Callable[[dict[str, Any]], None], package: str | None) -> None:
+    def __init__(
+        self,
+        send: Callable[[dict[str, Any]], None],
+        package: str | None,
+        conversation: dict[str, Any] | None = None,
+    ) -> None:
         self._send = send
         self.package = package
+        #: What earlier requests of the same conversation found, by name.
+        self.conversation: dict[str, Any] = {} if conversation is None else conversation
         #: Secrets never to be sent to the CLI, in any spelling; see `redact`.
         self.secrets = Scrubber()
         self.secrets.add_environment(os.environ)
@@ -152,9 +159,15 @@ def _discover(context: Context) -> list[Any]:
             "the db program did not say which package holds its migrations"
             " (run_service(package=...))",
         )
-    from dibs.migrations import discover
+    # Found once per conversation: the CLI lists the migrations, then asks
+    # to migrate exactly those (reading and hashing every file again cost
+    # the work path of `dibs migrate` tens of milliseconds).
+    found: list[Any] | None = context.conversation.get("migrations")
+    if found is None:
+        from dibs.migrations import discover
 
-    return list(discover(context.package))
+        found = context.conversation["migrations"] = list(discover(context.package))
+    return found
 
 
 def _migration_summary(migration: Any) -> dict[str, Any]:
@@ -281,6 +294,19 @@ def _database_url(params: dict[str, Any], context: Context) -> str:
     return url
 
 
+def as_response(value: Any, database_url: str) -> Any:
+    """``value`` as the result of a request about ``database_url`` reaches
+    the CLI: JSON-shaped and scrubbed of the URL's secrets. For answers the
+    CLI builds itself (`dibs.precheck`), so they match the program's."""
+    context = Context(_no_send, None)
+    context.secrets.add_url(database_url)
+    return context.scrub(to_jsonable(value))
+
+
+def _no_send(message: dict[str, Any]) -> None:
+    raise RuntimeError("as_response has no CLI to send to")
+
+
 def handle_status(params: dict[str, Any], context: Context) -> Any:
     """Applied / pending / changed migrations of the database (``dibs.runner.status``)."""
     runner = _runner()
@@ -349,6 +375,8 @@ class Service:
         self.channel = channel
         self.handlers = dict(handlers)
         self.package = package
+        #: Shared by the requests of this connection (`Context.conversation`).
+        self.conversation: dict[str, Any] = {}
         self._send_lock = threading.Lock()
         #: Stop this process if the CLI hangs up during a request (`run_service`
         #: turns it on; it signals the whole process, so not for in-process use).
@@ -422,7 +450,7 @@ class Service:
                 )
             )
             return
-        context = Context(self.send, self.package)
+        context = Context(self.send, self.package, self.conversation)
         done = threading.Event()
         if self.watch_hangup:
             threading.Thread(
@@ -488,7 +516,9 @@ class Service:
 def _preload_runner() -> None:
     """Import the runner (psycopg: the bulk of this program's start-up) in
     the background while the connection to the CLI is set up, so the first
-    request does not wait for it. A failed import is reported by that request.
+    request does not wait for it — unless the CLI said its first requests
+    need no database (`protocol.ENV_PRELOAD`): a no-op `migrate` then never
+    pays for it. A failed import is reported by the request that needs it.
     (The package's table definitions are not preloaded: run in a thread
     beside the first request they made ``dibs diff`` slower, not faster.)"""
 
@@ -573,7 +603,10 @@ def run_service(
     """
     if package is None:
         package = _caller_package()
-    _preload_runner()
+    # with DATABASE_URL set, the first response needs psycopg anyway (the
+    # scrubber parses that URL by libpq's rules): start on it at once
+    if os.environ.get(protocol.ENV_PRELOAD) != "0" or os.environ.get("DATABASE_URL"):
+        _preload_runner()
     try:
         service = connect(handlers=handlers, package=package)
     except ServiceError as exc:

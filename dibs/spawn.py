@@ -168,8 +168,11 @@ class DbProgram:
         tail_lines: int = DEFAULT_TAIL_LINES,
         grace: float = DEFAULT_GRACE,
         hold_output: bool = False,
+        preload: bool = True,
     ) -> None:
         self.argv = list(argv)
+        #: Whether the program imports its runner at start (`protocol.ENV_PRELOAD`).
+        self.preload = preload
         self.name = name or Path(self.argv[0]).name
         self.connect_timeout = connect_timeout
         self.cwd = cwd
@@ -251,6 +254,8 @@ class DbProgram:
             env[protocol.ENV_ADDR] = f"{host}:{port}"
             env[protocol.ENV_SECRET] = self._secret
             env.setdefault("PYTHONUNBUFFERED", "1")
+            if not self.preload:
+                env[protocol.ENV_PRELOAD] = "0"
             self._spawn(env)
         except BaseException:
             listener.close()

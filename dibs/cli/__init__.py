@@ -4,6 +4,11 @@ Everything it writes goes through `dibs.cli.output` (secrets masked, one
 failure shape); no exception reaches the user as a traceback: an
 unexpected one is ``error: internal error: ...`` and exit 2 (its traceback
 only with ``DIBS_DEBUG=1``, masked too).
+
+Plain invocations of `migrate` and `status` — the pod-start and CI verbs —
+run without typer (`dibs.cli.quick`); everything else, help and usage
+errors included, goes through the typer application in `dibs.cli.app`.
+Both routes call the same functions in `dibs.cli.commands`.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dibs.cli import bare, early, output
+    from dibs.cli import bare, early, output, quick
 
     args = sys.argv[1:] if argv is None else list(argv)
     if args in (["--version"], ["-V"]):
@@ -26,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     with output.scrubbed(args):
         try:
             early.launch(args)
+            code = quick.dispatch(args)
+            if code is not None:
+                return code
             from dibs.cli.app import run
 
             return run(args)

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from dibs import config as config_module
-from dibs.cli import early, output, report
-from styx import StyxSyntaxError
+from dibs.cli import commands, early, output, report
+from dibs.cli.commands import Progress as _Progress
+from dibs.cli.commands import dev_db_url as _dev_db_url
+from dibs.cli.commands import fail as _fail
+from dibs.cli.commands import load as _load
+from dibs.cli.commands import name as _name
+from dibs.cli.commands import prepare as _prepare
+from dibs.cli.commands import remote as _remote
+from dibs.cli.commands import render_baseline
+from dibs.cli.commands import run_failure as _run_failure
 from styx.report.color import MODES
-from styx.report.text import Line
-from styx.schema.loader import StyxValidationError
 
 #: Never a traceback, never local variables (argv holds a ``-d`` password).
 _TYPER_SETTINGS: dict[str, Any] = {
@@ -117,123 +122,6 @@ DirOption = Annotated[
 ]
 
 
-#: Configuration problems: each is reported as a diagnostic or a message.
-_CONFIG_PROBLEMS = (config_module.ConfigNotFound, StyxSyntaxError, StyxValidationError, OSError)
-
-
-def _load(color: str) -> config_module.Located:
-    """The configuration, or a rendered problem and a non-zero exit."""
-    try:
-        return early.config() or config_module.load_config()
-    except _CONFIG_PROBLEMS as error:
-        raise typer.Exit(report.config_problem(error, color)) from None
-
-
-def _fail(
-    message: str, hints: list[str] | None = None, color: str = "auto", code: int = 2
-) -> NoReturn:
-    """Report a failure in the one shape and exit with ``code``."""
-    output.error(message, hints or [], color)
-    raise typer.Exit(code)
-
-
-def _prepare(database: str | None, color: str) -> tuple[config_module.Located, str]:
-    """The configuration and the database URL, or a rendered problem and exit."""
-    from dibs.operations import MissingDatabaseUrl, database_url
-    from dibs.redaction import NotPostgresUrl, has_password, parse
-
-    located = _load(color)
-    try:
-        url = database_url(database, located)
-    except MissingDatabaseUrl as error:
-        _fail(str(error), color=color)
-    if url == "embedded":
-        return located, _dev_db_url(located.project_root, color)
-    output.protect(url)
-    try:
-        parse(url)
-    except NotPostgresUrl as error:
-        _fail(str(error), [error.hint], color)
-    if database and has_password(database):
-        output.warning(
-            "the password given with -d is visible to other users of this machine (ps);"
-            " set DATABASE_URL from a secret instead",
-            color,
-        )
-    return located, url
-
-
-def _dev_db_url(project_root: Path, color: str) -> str:
-    """Start (or reuse) the project's embedded dev database: only ever
-    reached when the user said ``embedded``."""
-    from dibs import devdb
-
-    try:
-        url = devdb.start(project_root)
-    except devdb.DevDbError as error:
-        _fail(str(error), color=color)
-    output.protect(url)
-    return url
-
-
-_Result = TypeVar("_Result")
-
-
-def _remote(action: Callable[[], _Result], color: str) -> _Result:
-    """Run a request to the db program. Whatever keeps it from answering —
-    a program that does not start, a database it cannot reach — is
-    ``error: ...`` and exit 2: dibs could not run, or cannot tell."""
-    from dibs.operations import BaselineUnsupported
-    from dibs.protocol import ProtocolError, RemoteError
-    from dibs.spawn import DbProgramError
-
-    try:
-        return action()
-    except DbProgramError as error:
-        # its output was shown as it came: not again under the message
-        hints = ["the db program's output is above"] if error.output else []
-        _fail(error.summary, hints, color)
-    except RemoteError as error:
-        _fail(*_remote_failure(error), color=color)
-    except (ProtocolError, BaselineUnsupported) as error:
-        _fail(str(error), color=color)
-
-
-def _remote_failure(error: Any) -> tuple[str, list[str]]:
-    """What to say about a request the db program answered with an error
-    (`dibs.operations.remote_failure`); with ``DIBS_DEBUG=1`` the program's
-    traceback of a handler error too (masked like everything)."""
-    from dibs import protocol
-    from dibs.operations import remote_failure
-
-    data = error.data if isinstance(error.data, dict) else {}
-    debug = os.environ.get(output.DEBUG_ENV) == "1"
-    if error.code == protocol.HANDLER_ERROR and debug and isinstance(data.get("traceback"), str):
-        sys.stderr.write(data["traceback"])
-    return remote_failure(error)
-
-
-class _Progress:
-    """Streamed events of the db program. dibs' own progress ("debug":
-    ``[1/5] applying ...``) only on a terminal — elsewhere the summary on
-    stdout lists what was done, once; a migration's own messages (``ctx.log``),
-    warnings and errors always."""
-
-    def __init__(self, color: str) -> None:
-        self.color = color
-        #: Whether progress is shown (the summary need not list migrations).
-        self.shown = sys.stderr.isatty()
-
-    def __call__(self, event: Any) -> None:
-        if event.level in ("warning", "error"):
-            line: Line = [(event.level, event.level), (f": {event.message}", "plain")]
-        elif event.level != "debug" or self.shown:
-            line = [(event.message, "plain")]
-        else:
-            return
-        output.write(sys.stderr, [line], self.color)
-
-
 @app.command()
 def migrate(
     database: DatabaseUrl = None,
@@ -271,62 +159,19 @@ def migrate(
 
     Exit 0: applied, or up to date; 1: a migration failed or was refused;
     2: could not run (configuration, database, db program)."""
-    from dibs.operations import migrate as run_migrate
-    from dibs.runner import RunOptions
-
-    located, url = _prepare(database, color)
-    options = RunOptions(
-        dry_run=dry_run,
-        to=to,
-        allow_changed=allow_changed,
-        allow_out_of_order=allow_out_of_order,
-        lock_timeout_ms=lock_timeout_ms,
-        statement_timeout_ms=statement_timeout_ms,
-    )
-    progress = _Progress(color)
-    result = _remote(
-        lambda: run_migrate(located, url, options, progress, early.program(located)), color
-    )
-    if as_json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    else:
-        listed = not progress.shown
-        output.write(sys.stdout, render_migrate(result, _name(url), listed), color)
-    raise typer.Exit(_run_failure(result, color))
-
-
-def _name(url: str) -> str:
-    """The database as summaries name it (never its password)."""
-    from dibs.redaction import describe
-
-    return describe(url)
-
-
-def _run_failure(result: dict[str, Any], color: str) -> int:
-    """Report the failure of a migrate or baseline run on stderr; its exit
-    code: 1 for a migration that failed or a refusal (the answer is no),
-    2 when the run could not start (database, lock)."""
-    for warning in result.get("warnings", []):
-        output.warning(warning, color)
-    refusals = result.get("refusals", [])
-    for refusal in refusals:
-        output.error(
-            f"refused: {refusal['message']}", _REFUSAL_HINTS.get(refusal["reason"], []), color
+    raise typer.Exit(
+        commands.migrate(
+            database,
+            dry_run=dry_run,
+            to=to,
+            allow_changed=allow_changed,
+            allow_out_of_order=allow_out_of_order,
+            lock_timeout_ms=lock_timeout_ms,
+            statement_timeout_ms=statement_timeout_ms,
+            as_json=as_json,
+            color=color,
         )
-    error = result.get("error")
-    if error:
-        text = (error.get("rendered") or error["message"]).rstrip()
-        output.error(text, color=color)
-        return output.NO if error.get("version") else output.CANNOT
-    return output.NO if refusals or not result.get("ok") else output.OK
-
-
-_REFUSAL_HINTS = {
-    "changed": ["restore the applied migration, or pass --allow-changed if the edit is harmless"],
-    "out_of_order": ["pass --allow-out-of-order to apply it anyway"],
-}
-
-_STATE_ROLES = {"applied": "help", "pending": "warning", "changed": "error", "missing": "error"}
+    )
 
 
 @app.command()
@@ -342,16 +187,7 @@ def status(
 
     Exit 0 (with --exit-code: only when nothing is pending or changed);
     1: something is pending or changed (--exit-code); 2: cannot tell."""
-    from dibs.operations import status as run_status
-
-    located, url = _prepare(database, color)
-    result = _remote(lambda: run_status(located, url, early.program(located)), color)
-    if as_json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    else:
-        output.write(sys.stdout, render_status(result, _name(url)), color)
-    dirty = bool(result.get("pending") or result.get("changed"))
-    raise typer.Exit(output.NO if exit_code and dirty else output.OK)
+    raise typer.Exit(commands.status(database, exit_code=exit_code, as_json=as_json, color=color))
 
 
 @app.command()
@@ -606,85 +442,12 @@ def dev_db_stop(color: ColorOption = "auto") -> None:
     sys.stdout.write("dev database stopped\n" if stopped else "dev database was not running\n")
 
 
-def render_baseline(result: dict[str, Any], name: str = "database") -> list[Line]:
-    """The data of a baseline run (failures go to stderr: `_run_failure`)."""
-    applied = result.get("applied", [])
-    lines: list[Line] = [
-        [("baselined", "help"), (f" {m['version']} {m['name']} (not run)", "plain")]
-        for m in applied
-    ]
-    if result.get("ok") and not applied:
-        lines.append(_summary(name, "already recorded up to that version"))
-    elif result.get("ok"):
-        lines.append(_summary(name, f"{_count(len(applied))} recorded as applied"))
-    return lines
-
-
-def _count(n: int) -> str:
-    return f"{n} migration{'s' if n != 1 else ''}"
-
-
-def _summary(name: str, what: str, role: str = "help") -> Line:
-    """The one summary line: the database, and how it stands."""
-    return [(name, "message"), (": ", "plain"), (what, role)]
-
-
-def render_migrate(
-    result: dict[str, Any], name: str = "database", listed: bool = True
-) -> list[Line]:
-    """The data of a migrate run: each migration applied (unless progress
-    on a terminal listed them already) and one summary naming the database.
-    Failures go to stderr (`_run_failure`)."""
-    lines: list[Line] = []
-    dry = bool(result.get("dry_run"))
-    applied = result.get("applied", [])
-    if listed or dry:
-        for m in applied:
-            mode = "" if m.get("transactional", True) else "no transaction"
-            took = ", ".join(x for x in ("" if dry else f"{m['execution_time_ms']} ms", mode) if x)
-            took = f" ({took})" if took else ""
-            verb = "would apply" if dry else "applied"
-            lines.append(
-                [
-                    (verb, "warning" if dry else "help"),
-                    (f" {m['version']} {m['name']}{took}", "plain"),
-                ]
-            )
-    if result.get("up_to_date") and not applied:
-        lines.append(_summary(name, "up to date"))
-    elif dry:
-        lines.append(
-            _summary(name, f"{_count(len(applied))} would be applied (dry run)", "warning")
-        )
-    elif applied and result.get("ok"):
-        lines.append(_summary(name, f"{_count(len(applied))} applied, up to date"))
-    elif applied:
-        lines.append(_summary(name, f"{_count(len(applied))} applied, then one failed", "error"))
-    return lines
-
-
-def render_status(result: dict[str, Any], name: str = "database") -> list[Line]:
-    lines: list[Line] = [
-        [
-            (f"{state['state']:<12}", _STATE_ROLES.get(state["state"], "plain")),
-            (f" {state['version']}  {state['name']}", "plain"),
-        ]
-        for state in result.get("migrations", [])
-    ]
-    if result.get("up_to_date"):
-        lines.append(_summary(name, "up to date"))
-    else:
-        pending, changed = len(result.get("pending", [])), len(result.get("changed", []))
-        lines.append(_summary(name, f"{pending} pending, {changed} changed", "warning"))
-    return lines
-
-
 def open_ui(database: str | None) -> int:
     """Bare `dibs`: the terminal UI on the database the verbs would use."""
     try:
         located, url = _prepare(database, "auto")
-    except typer.Exit as done:
-        return done.exit_code
+    except SystemExit as done:  # `_prepare` ends a failed command so
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     from dibs import tui
 
     return tui.run(located, url)
@@ -707,11 +470,11 @@ def run(args: list[str]) -> int:
     except click.ClickException as error:
         output.error(error.format_message())
         return output.CANNOT
-    except (click.Abort, typer.Abort):
+    except SystemExit as done:  # the commands' ending (`dibs.cli.commands`)
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except (getattr(click, "Abort", typer.Abort), typer.Abort):
         output.error("interrupted")
         return 130
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     return code if isinstance(code, int) else output.OK
 
 

@@ -17,6 +17,9 @@ from dibs.spawn import DbProgram, DbProgramError
 PROGRAM_VERBS = frozenset(
     {"migrate", "status", "baseline", "schema", "diff", "check", "generate-from-diff"}
 )
+#: The verbs whose first request needs no database: they read the database
+#: in the CLI first (`dibs.precheck`), so the program need not import psycopg.
+NO_PRELOAD_VERBS = frozenset({"migrate", "status"})
 
 _launched: tuple[Located, DbProgram] | None = None
 
@@ -34,7 +37,9 @@ def launch(argv: list[str]) -> None:
     try:
         # its output is held back until a command uses it: one that fails
         # first (a usage error, no URL) leaves it silent
-        program = DbProgram.from_config(located, hold_output=True)
+        program = DbProgram.from_config(
+            located, hold_output=True, preload=argv[0] not in NO_PRELOAD_VERBS
+        )
     except DbProgramError:
         return
     _launched = (located, program)  # before launching: `discard` must see it

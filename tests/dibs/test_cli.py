@@ -223,3 +223,14 @@ def test_schema_lists_and_writes_the_tables(project: Path) -> None:
     create = dibs(project, "schema", "--sql")
     assert "CREATE TABLE teams" in create.stdout
     assert "CONSTRAINT teams_name_key UNIQUE (name)" in create.stdout
+
+
+@pytest.mark.parametrize(
+    ("verb", "preload"), [("status", False), ("migrate", False), ("diff", True)]
+)
+def test_the_early_program_preloads_only_where_the_cli_does_not_read_first(
+    launches: list[DbProgram], verb: str, preload: bool
+) -> None:
+    # no database URL: the command stops, but the program was launched
+    assert dibs_main([verb]) != 0
+    assert [program.preload for program in launches] == [preload]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dibs.cli import app as cli_app
+from dibs.cli import commands
 from dibs.cli import main as dibs_main
 from tests.dibs.test_cli import dibs, project, with_password
 
@@ -178,10 +178,11 @@ def test_an_unexpected_exception_is_an_internal_error(
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("DIBS_DEBUG", raising=False)
 
-    def broken(args: list[str]) -> int:
+    def broken(*args: object, **kwargs: object) -> int:
         raise KeyError(f"no such thing in {url}")
 
-    monkeypatch.setattr(cli_app, "run", broken)
+    # the body of `dibs status`, which both routes to it run (`dibs.cli.quick`)
+    monkeypatch.setattr(commands, "status", broken)
     assert dibs_main(["status"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: internal error: KeyError: ")
