@@ -18,9 +18,7 @@ from dibs.protocol import LogEvent, RemoteError
 from dibs.spawn import DbProgram
 
 if TYPE_CHECKING:
-    # dibs.runner imports psycopg (~0.2 s): the CLI never runs migrations
-    # itself, so `dibs status` must not pay for it (issue 5: status <= 1 s)
-    from dibs.runner import RunOptions
+    from dibs.results import RunOptions
     from dibs.schema.changes import SchemaDiff
 
 #: A file of ``NAME=value`` lines beside ``.config/`` (not in the image).
@@ -70,15 +68,25 @@ def _dotenv(path: Path) -> dict[str, str]:
 
 
 def _started(
-    program: DbProgram | None, located: Located, url: str | None, preload: bool = True
+    program: DbProgram | None, located: Located, url: str | None, listing_first: bool = False
 ) -> DbProgram:
-    """The program to use (``program``, or one from the configuration,
-    importing its runner at start or not: `DbProgram.preload`), told to mask
-    the secrets of ``url`` in everything it relays."""
-    chosen = program or DbProgram.from_config(located, preload=preload)
+    """The program to use (``program``, or one from the configuration),
+    told to mask the secrets of ``url`` in everything it relays.
+    ``listing_first``: its first request will be the listing of migrations,
+    which needs no database: it lists at once rather than importing its
+    runner (`DbProgram.preload`, `DbProgram.first_request`)."""
+    chosen = program or DbProgram.from_config(located, **listing_options(listing_first))
     if url is not None:
         chosen.protect(url)
     return chosen
+
+
+def listing_options(listing_first: bool) -> dict[str, Any]:
+    """`DbProgram` options for a program whose first request is (or is not)
+    the listing of migrations (`dibs.precheck`)."""
+    if listing_first:
+        return {"preload": False, "first_request": "migrations"}
+    return {}
 
 
 def migrate(
@@ -91,7 +99,7 @@ def migrate(
     """Apply pending migrations through the db program; the runner's result.
     With nothing pending the answer comes from a lock-free read made here,
     beside the program listing its migrations (`dibs.precheck`)."""
-    program = _started(program, located, url, preload=False)
+    program = _started(program, located, url, listing_first=True)
     rows = precheck.read_in_background(url, for_migrate=True)
     with program:
         answer = precheck.migrate_answer(program, url, options, rows)
@@ -107,7 +115,7 @@ def status(located: Located, url: str, program: DbProgram | None = None) -> dict
     """Which migrations are applied, pending, changed, missing: the program
     lists its migrations while the database is read here (`dibs.precheck`);
     the program's own ``status`` when that cannot tell."""
-    program = _started(program, located, url, preload=False)
+    program = _started(program, located, url, listing_first=True)
     rows = precheck.read_in_background(url, for_migrate=False)
     with program:
         answer = precheck.status_answer(program, url, rows)

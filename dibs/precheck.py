@@ -20,23 +20,26 @@ Design points, each for a cost or a failure it prevents:
   one wording. So does a program that does not know the listing request.
   A listing the program refuses is the command's failure: the program
   finds its migrations the same way for every request.
-* The answer is built by the runner's own functions (`runner.up_to_date_result`,
+* The answer is built by the functions `runner.apply` uses (`results.up_to_date_result`,
   `plan.compute_status`) and made JSON and scrubbed as a program's response
   is (`service.as_response`): the same result, field for field.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from dibs.migrations import Migration
-from dibs.protocol import METHOD_NOT_FOUND, RemoteError
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dibs.migrations import Migration
     from dibs.plan import AppliedRow
-    from dibs.runner import RunOptions
+    from dibs.results import RunOptions
     from dibs.spawn import DbProgram
 
 #: Waits for a background read: the rows, or None when they cannot be told.
@@ -63,8 +66,15 @@ def read_applied(database_url: str, *, for_migrate: bool) -> list[AppliedRow] | 
 
 
 def read_in_background(database_url: str, *, for_migrate: bool) -> Rows:
-    """Start `read_applied` in a thread (its import of psycopg is most of
-    it); the returned function waits for and returns its answer."""
+    """The rows of `read_applied`, read beside the caller: by the `Prefetch`
+    started for this very read if there is one, else in a thread (its import
+    of psycopg is most of it). The returned function waits for the answer."""
+    global _prefetched
+    taken, _prefetched = _prefetched, None
+    if taken is not None:
+        if taken.database_url == database_url and taken.for_migrate == for_migrate:
+            return taken.rows
+        taken.discard()
     answer: list[list[AppliedRow] | None] = [None]
 
     def read() -> None:
@@ -80,7 +90,146 @@ def read_in_background(database_url: str, *, for_migrate: bool) -> Rows:
     return wait
 
 
-def listed_migrations(program: DbProgram) -> list[Migration] | None:
+# --- the read in a forked process ------------------------------------------------------
+
+_prefetched: Prefetch | None = None
+
+
+def prefetch(database_url: str, *, for_migrate: bool, urls: Iterable[str] = ()) -> None:
+    """Start the read of `read_in_background` now, in a `Prefetch` (where
+    the platform forks), for the command that will ask for it; ``urls`` are
+    the other URLs the command will mask (their readings come along)."""
+    global _prefetched
+    discard()
+    _prefetched = Prefetch.start(database_url, for_migrate=for_migrate, urls=urls)
+
+
+def discard() -> None:
+    """End a prefetch no command took (a usage error, another verb)."""
+    global _prefetched
+    if _prefetched is not None:
+        _prefetched.discard()
+        _prefetched = None
+
+
+class Prefetch:
+    """`read_applied` in a forked copy of this process, started before the
+    CLI has even loaded its configuration.
+
+    Why a process: the read is mostly psycopg's import, and an import holds
+    the interpreter's lock: in a thread it ran beside nothing, and the CLI
+    loaded its configuration and launched the db program only after it.
+    Forked at start, the read runs on a core of its own while the CLI does
+    all that. The child also parses the URLs the CLI will mask
+    (`redaction.readings`) and sends those readings first, then the rows,
+    one JSON line each, through a pipe; the CLI `remember`s the readings
+    and so never imports psycopg on the no-op path. The child writes
+    nothing else anywhere (its standard streams are closed to /dev/null)
+    and always ends with ``os._exit``: no cleanup of the parent's runs
+    twice. Anything going wrong in it — or a platform without ``fork``, or
+    a process already running threads, where forking is unsafe — means
+    "cannot tell" (None), and the command carries on as without it.
+    """
+
+    def __init__(self, pid: int, stream: IO[bytes], database_url: str, for_migrate: bool) -> None:
+        self.pid = pid
+        self.database_url = database_url
+        self.for_migrate = for_migrate
+        self._stream = stream
+        self._readings_taken = False
+
+    @classmethod
+    def start(
+        cls, database_url: str, *, for_migrate: bool, urls: Iterable[str] = ()
+    ) -> Prefetch | None:
+        """Fork the reader; None where forking is not possible or not safe."""
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        wanted = list(dict.fromkeys([database_url, *urls]))
+        readable, writable = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(readable)
+            os.close(writable)
+            return None
+        if pid == 0:  # the child
+            try:
+                os.close(readable)
+                _read_for_parent(writable, database_url, for_migrate, wanted)
+            finally:
+                os._exit(0)
+        os.close(writable)
+        prefetched = cls(pid, os.fdopen(readable, "rb"), database_url, for_migrate)
+        from dibs import redaction
+
+        redaction.expect(wanted, prefetched.take_readings)
+        return prefetched
+
+    def take_readings(self) -> None:
+        """Wait for the URL readings and `remember` them (once)."""
+        if self._readings_taken:
+            return
+        self._readings_taken = True
+        from dibs import redaction
+
+        redaction.remember_json(self._line())
+
+    def rows(self) -> list[AppliedRow] | None:
+        """Wait for the rows (None: cannot tell) and reap the child."""
+        self.take_readings()
+        found = self._line()
+        self._finish()
+        if not isinstance(found, list):
+            return None
+        from dibs.plan import AppliedRow
+
+        try:
+            return [AppliedRow(**row) for row in found]
+        except TypeError:
+            return None
+
+    def discard(self) -> None:
+        """Stop the child (it only reads) and reap it."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        self._finish()
+
+    def _line(self) -> Any:
+        try:
+            line = self._stream.readline()
+            return json.loads(line) if line else None
+        except (OSError, ValueError):
+            return None
+
+    def _finish(self) -> None:
+        with contextlib.suppress(OSError):
+            self._stream.close()
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(self.pid, 0)
+
+
+def _read_for_parent(fd: int, database_url: str, for_migrate: bool, urls: list[str]) -> None:
+    """The child's work (see `Prefetch`)."""
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for standard in (0, 1, 2):
+        os.dup2(quiet, standard)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        try:
+            from dibs import redaction
+
+            readings: dict[str, Any] | None = redaction.readings(urls)
+        except Exception:
+            readings = None
+        out.write(json.dumps(readings) + "\n")
+        out.flush()
+        rows = None
+        if readings is not None and readings[database_url]["params"] is not None:
+            rows = read_applied(database_url, for_migrate=for_migrate)
+        out.write(json.dumps(None if rows is None else [asdict(row) for row in rows]) + "\n")
+
+
+def listed_migrations(program: DbProgram, database_url: str) -> list[Migration] | None:
     """The program's migrations (``migrations`` request: versions, names,
     checksums, no SQL); None when a program does not know the request (an
     older dibs) or lists something else: its ``migrate`` or ``status`` then
@@ -88,8 +237,14 @@ def listed_migrations(program: DbProgram) -> list[Migration] | None:
     one version) raises: its ``migrate`` and ``status`` find the migrations
     the same way and would fail the same, and a program that failed one
     request is not asked another."""
+    from dibs import redaction
+    from dibs.protocol import METHOD_NOT_FOUND, READINGS, RemoteError
+
+    # the URLs whose secrets the program masks in its answer (the one it
+    # will be asked about, the one in its environment), as parsed already
+    known = redaction.readings([database_url, program.env.get("DATABASE_URL", "")])
     try:
-        listed = program.call("migrations")
+        listed = program.call("migrations", {READINGS: known})
     except RemoteError as error:
         if error.code == METHOD_NOT_FOUND:
             return None
@@ -102,6 +257,8 @@ def listed_migrations(program: DbProgram) -> list[Migration] | None:
 
 def _migration(item: dict[str, Any]) -> Migration:
     """A listed migration as the runner holds it, without its SQL."""
+    from dibs.migrations import Migration
+
     kind = item["kind"]
     fields = {
         "version": item["version"],
@@ -122,12 +279,12 @@ def migrate_answer(
 ) -> dict[str, Any] | None:
     """``migrate``'s result when the database, read without the lock, has
     nothing to run and nothing refused; None when the program must run it."""
-    defined = listed_migrations(program)
+    defined = listed_migrations(program, database_url)
     applied = rows()
     if defined is None or applied is None:
         return None
     from dibs.plan import compute_plan
-    from dibs.runner import up_to_date_result
+    from dibs.results import up_to_date_result
     from dibs.service import as_response
 
     plan = compute_plan(
@@ -144,7 +301,7 @@ def migrate_answer(
 def status_answer(program: DbProgram, database_url: str, rows: Rows) -> dict[str, Any] | None:
     """``status``'s result from the program's list and the lock-free read
     (status never locks); None when the program must answer it."""
-    defined = listed_migrations(program)
+    defined = listed_migrations(program, database_url)
     applied = rows()
     if defined is None or applied is None:
         return None

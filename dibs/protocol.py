@@ -46,6 +46,15 @@ ENV_SECRET = "DIBS_CLI_SECRET"
 #: itself first, `dibs.precheck`): the program then imports its runner, and
 #: psycopg with it, only on first use instead of in the background at start.
 ENV_PRELOAD = "DIBS_CLI_PRELOAD"
+#: The method of the CLI's first request, when it knows it: the program may
+#: prepare that answer while the CLI is still getting ready to ask (the
+#: listing of ``dibs migrate`` and ``dibs status``, `dibs.precheck`).
+ENV_FIRST_REQUEST = "DIBS_CLI_FIRST_REQUEST"
+#: A request parameter the CLI may add to any request: what libpq's parser
+#: made of the database URLs the program will meet (`redaction.readings`),
+#: so the program masks their passwords without importing psycopg to parse
+#: them again. Handlers never see it.
+READINGS = "url_readings"
 
 # Error codes carried in ``{"error": {"code": …}}``: strings, so logs are readable.
 PARSE_ERROR = "parse_error"

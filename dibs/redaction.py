@@ -23,18 +23,26 @@ leak seen in the wild:
   knows ``PGPASSWORD``, which libpq uses when a URL has no password.
 
 psycopg is imported only when a URL is parsed: it is the bulk of a db
-program's start-up, and the CLI pays for it only when there is a URL.
+program's start-up, and the CLI pays for it only when there is a URL. A URL
+is parsed once per process (`read`), and not at all in a process that is
+handed the `Reading` another one made: the CLI's forked database read
+(`dibs.precheck`) parses for the CLI, and the CLI passes its readings on to
+the db program with its requests.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 #: What a masked secret is replaced by.
 MASK = "***"
+#: What a URL libpq cannot read is shown as.
+NOT_POSTGRES = "<not a PostgreSQL URL>"
 #: Shorter secrets are masked only where they stand alone (``:ab@``,
 #: ``password=ab``): masked everywhere they would eat every word holding them.
 SHORT_SECRET = 4
@@ -62,9 +70,124 @@ class NotPostgresUrl(ValueError):
         self.hint = hint
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What libpq's parser made of one URL: its parameters, or why it cannot
+    be read (a message and a hint, both safe to show), and the URL as it may
+    be shown. Computed once per process — or by the process that already
+    computed it (`remember`), so that neither the CLI on its no-op path nor
+    the db program answering a listing imports psycopg only to mask a
+    password libpq's parser has already found."""
+
+    #: Never shown: it holds the password.
+    params: Mapping[str, str] | None = field(repr=False)
+    message: str = ""
+    hint: str = ""
+    redacted: str = NOT_POSTGRES
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "params": None if self.params is None else dict(self.params),
+            "message": self.message,
+            "hint": self.hint,
+            "redacted": self.redacted,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> Reading:
+        """The inverse of `as_json`; raises ValueError for anything else."""
+        if not isinstance(value, dict):
+            raise ValueError("a URL reading is an object")
+        params, message, hint, redacted = (
+            value.get(key) for key in ("params", "message", "hint", "redacted")
+        )
+        if not (isinstance(message, str) and isinstance(hint, str) and isinstance(redacted, str)):
+            raise ValueError("a URL reading's message, hint and redacted are strings")
+        if params is not None and not (
+            isinstance(params, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in params.items())
+        ):
+            raise ValueError("a URL reading's params map strings to strings")
+        return cls(params, message, hint, redacted)
+
+
+#: Readings by URL (a process meets a handful of URLs; the oldest go first).
+_readings: dict[str, Reading] = {}
+_READINGS_KEPT = 64
+#: Readings another process is computing: the URLs, and how to wait for them.
+_pending: tuple[frozenset[str], Callable[[], None]] | None = None
+
+
+def read(url: str) -> Reading:
+    """``url`` as libpq reads it (see `Reading`): remembered, awaited from
+    the process computing it (`expect`), or parsed here with psycopg."""
+    global _pending
+    known = _readings.get(url)
+    if known is not None:
+        return known
+    if _pending is not None and url in _pending[0]:
+        wait, _pending = _pending[1], None
+        wait()
+        known = _readings.get(url)
+        if known is not None:
+            return known
+    reading = _read(url)
+    remember(url, reading)
+    return reading
+
+
+def remember(url: str, reading: Reading) -> None:
+    """Take ``reading`` as what libpq's parser makes of ``url``."""
+    if len(_readings) >= _READINGS_KEPT and url not in _readings:
+        del _readings[next(iter(_readings))]
+    _readings[url] = reading
+
+
+def expect(urls: Iterable[str], wait: Callable[[], None]) -> None:
+    """Readings of ``urls`` are being computed elsewhere: a `read` of one of
+    them calls ``wait`` (once), which `remember`s what it got; a URL it did
+    not deliver is then parsed here."""
+    global _pending
+    _pending = (frozenset(urls), wait)
+
+
+def readings(urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The readings of ``urls`` as JSON, for a process that meets them too."""
+    return {url: read(url).as_json() for url in dict.fromkeys(urls) if url}
+
+
+def remember_json(value: Any) -> None:
+    """`remember` every reading of `readings`' output; anything malformed
+    is ignored (those URLs are then parsed here, as without it)."""
+    if not isinstance(value, dict):
+        return
+    for url, reading in value.items():
+        if isinstance(url, str):
+            with suppress(ValueError):
+                remember(url, Reading.from_json(reading))
+
+
+def _read(url: str) -> Reading:
+    try:
+        params = _parse(url)
+    except NotPostgresUrl as error:
+        return Reading(None, str(error), error.hint)
+    from psycopg.conninfo import make_conninfo
+
+    shown = {key: (MASK if key in SECRET_KEYWORDS else value) for key, value in params.items()}
+    return Reading(params, redacted=make_conninfo(**shown))
+
+
 def parse(url: str) -> dict[str, str]:
     """``url`` (a ``postgresql://`` URL or ``key=value`` pairs) as libpq reads
     it; raises `NotPostgresUrl`, whose message is safe to show."""
+    reading = read(url)
+    if reading.params is None:
+        raise NotPostgresUrl(reading.message, reading.hint)
+    return dict(reading.params)
+
+
+def _parse(url: str) -> dict[str, str]:
     scheme = _SCHEME.match(url)
     if scheme and scheme.group(1).lower() not in POSTGRES_SCHEMES:
         raise NotPostgresUrl(
@@ -110,14 +233,7 @@ def _plausible_address(params: dict[str, str]) -> bool:
 def redact(url: str) -> str:
     """``url`` as a ``key=value`` connection string with every secret
     replaced by ``***`` (``<not a PostgreSQL URL>`` when libpq cannot read it)."""
-    from psycopg.conninfo import make_conninfo
-
-    try:
-        params = parse(url)
-    except NotPostgresUrl:
-        return "<not a PostgreSQL URL>"
-    shown = {key: (MASK if key in SECRET_KEYWORDS else value) for key, value in params.items()}
-    return make_conninfo(**shown)
+    return read(url).redacted
 
 
 def describe(url: str) -> str:
@@ -126,7 +242,7 @@ def describe(url: str) -> str:
     try:
         params = parse(url)
     except NotPostgresUrl:
-        return "<not a PostgreSQL URL>"
+        return NOT_POSTGRES
     name = params.get("dbname") or params.get("user") or "the default database"
     where = params.get("host") or "the local socket"
     if params.get("port"):

@@ -38,7 +38,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -55,6 +54,15 @@ from dibs.plan import (
     compute_plan,
     compute_status,
 )
+from dibs.results import (
+    AppliedMigration,
+    MigrationFailure,
+    RunOptions,
+    RunResult,
+    new_result,
+    settle,
+)
+from dibs.results import up_to_date_result as up_to_date_result  # the runner's own answer
 
 #: The table recording applied migrations.
 TRACKING_TABLE = "_dibs_migrations"
@@ -80,86 +88,6 @@ INSERT_ROW = (
     f"INSERT INTO {TRACKING_TABLE} (version, name, applied_at, checksum, execution_time_ms) "
     "VALUES (%s, %s, now(), %s, %s)"
 )
-
-
-@dataclass
-class RunOptions:
-    """How ``apply`` runs (JSON-friendly: the CLI sends it over the wire)."""
-
-    dry_run: bool = False
-    #: Apply pending migrations up to this version, inclusive.
-    to: str | None = None
-    allow_changed: bool = False
-    allow_out_of_order: bool = False
-    #: PostgreSQL ``lock_timeout`` for migration statements, in ms (None: server default).
-    lock_timeout_ms: int | None = None
-    #: PostgreSQL ``statement_timeout`` for migration statements, in ms.
-    statement_timeout_ms: int | None = None
-    #: How long to wait for another runner's migration lock (None: as long as it takes).
-    lock_wait_ms: int | None = None
-    #: How often to retry the migration lock while another runner holds it.
-    lock_poll_ms: int = 200
-
-    def __post_init__(self) -> None:
-        """Options arrive as JSON from the CLI: reject nonsense early and by name."""
-        for name in ("lock_timeout_ms", "statement_timeout_ms", "lock_wait_ms"):
-            value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 0
-            ):
-                raise ValueError(f"{name} must be a non-negative integer or null, not {value!r}")
-        if isinstance(self.lock_poll_ms, bool) or not isinstance(self.lock_poll_ms, int):
-            raise ValueError(f"lock_poll_ms must be an integer, not {self.lock_poll_ms!r}")
-        if self.lock_poll_ms < 10:
-            raise ValueError("lock_poll_ms must be at least 10")
-        if self.to is not None and not isinstance(self.to, str):
-            raise ValueError(f"to must be a version string, not {self.to!r}")
-
-
-@dataclass
-class AppliedMigration:
-    """A migration this run applied (or, in a dry run, would apply)."""
-
-    version: str
-    name: str
-    location: str
-    transactional: bool
-    execution_time_ms: int = 0
-
-
-@dataclass
-class MigrationFailure:
-    """Why a run stopped. ``version`` is None when no migration was running
-    (connection refused, lock wait timed out, ...)."""
-
-    message: str
-    version: str | None = None
-    name: str | None = None
-    #: ``file:line`` of the migration, or of the failing call in a Python migration.
-    location: str | None = None
-    #: What PostgreSQL said, when it was PostgreSQL that refused.
-    sql: pgerror.SqlErrorInfo | None = None
-    #: Non-transactional migrations may have run some statements before failing.
-    partially_applied: bool = False
-    #: Everything above as a human-readable block, caret included.
-    rendered: str = ""
-
-
-@dataclass
-class RunResult:
-    """Outcome of ``apply`` or ``baseline`` (JSON via ``dataclasses.asdict``)."""
-
-    ok: bool
-    database: str
-    dry_run: bool = False
-    applied: list[AppliedMigration] = field(default_factory=list)
-    refusals: list[Refusal] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: MigrationFailure | None = None
-    #: Time spent waiting for another runner's lock.
-    lock_wait_ms: int = 0
-    #: True when nothing needed applying.
-    up_to_date: bool = False
 
 
 class MigrationContext:
@@ -598,7 +526,7 @@ def apply(
     streams progress while migrations run. Outcomes — the error, refusals,
     warnings — are in the result only, so a CLI shows each once. Never raises
     for database problems: they come back in ``RunResult.error``."""
-    result = _new_result(database_url, options)
+    result = new_result(database_url, options)
     waited: list[int] = []
     try:
         with connect(database_url, watch_client=False) as conn:
@@ -653,7 +581,7 @@ def _nothing_to_do(
     plan = _plan(migrations, applied, options)
     if plan.refused or plan.to_run:
         return False
-    return _settle(result, plan)
+    return settle(result, plan)
 
 
 def _plan_and_run(
@@ -664,7 +592,7 @@ def _plan_and_run(
     result: RunResult,
 ) -> None:
     plan = _plan(migrations, read_applied(conn), options)
-    if _settle(result, plan):
+    if settle(result, plan):
         return
     total = len(plan.to_run)
     if options.dry_run:
@@ -682,38 +610,6 @@ def _plan_and_run(
         result.applied.append(
             AppliedMigration(m.version, m.name, m.location, m.transactional, elapsed)
         )
-
-
-def _new_result(database_url: str, options: RunOptions) -> RunResult:
-    """A run's result before anything happened (it names the database
-    without its password)."""
-    return RunResult(ok=False, database=redaction.redact(database_url), dry_run=options.dry_run)
-
-
-def _settle(result: RunResult, plan: Plan) -> bool:
-    """Record in ``result`` what ``plan`` decides without running anything:
-    its warnings, its refusals, or that nothing is pending. True when the
-    run ends there."""
-    result.warnings = list(plan.warnings)
-    if plan.refused:
-        result.refusals = plan.refusals
-        return True
-    if not plan.to_run:
-        result.up_to_date = True
-        return True
-    return False
-
-
-def up_to_date_result(database_url: str, plan: Plan, options: RunOptions) -> RunResult | None:
-    """What `apply` returns for ``plan`` when the plan runs nothing and
-    refuses nothing — built by the same code, so an answer given without the
-    lock (`dibs.precheck`) is the very answer `apply` would give — else None."""
-    if plan.refused or plan.to_run:
-        return None
-    result = _new_result(database_url, options)
-    _settle(result, plan)
-    result.ok = True
-    return result
 
 
 def status(database_url: str, migrations: list[Migration]) -> Status:

@@ -425,6 +425,10 @@ class Service:
         request_id = message.get("id")
         method = message.get("method")
         params = message.get("params", {})
+        if isinstance(params, dict) and protocol.READINGS in params:
+            from dibs import redaction
+
+            redaction.remember_json(params.pop(protocol.READINGS))
         if not isinstance(request_id, int) or isinstance(request_id, bool):
             self.send(
                 protocol.error(None, protocol.INVALID_REQUEST, "request needs an integer 'id'")
@@ -511,6 +515,20 @@ class Service:
             if not done.wait(self.hangup_grace):
                 os._exit(70)
             return
+
+
+def _prepared(package: str | None, first_request: str | None) -> dict[str, Any]:
+    """What the CLI's first request will need, found before connecting to
+    it (`protocol.ENV_FIRST_REQUEST`): for ``migrations``, the migrations.
+    The CLI accepts the connection only once it is ready to ask (it reads
+    the database meanwhile), so the listing is ready when the request
+    comes. A failure is left to the request, which finds the migrations
+    again and reports it as always."""
+    conversation: dict[str, Any] = {}
+    if first_request == "migrations" and package:
+        with contextlib.suppress(Exception):
+            _discover(Context(_no_send, package, conversation))
+    return conversation
 
 
 def _preload_runner() -> None:
@@ -603,16 +621,16 @@ def run_service(
     """
     if package is None:
         package = _caller_package()
-    # with DATABASE_URL set, the first response needs psycopg anyway (the
-    # scrubber parses that URL by libpq's rules): start on it at once
-    if os.environ.get(protocol.ENV_PRELOAD) != "0" or os.environ.get("DATABASE_URL"):
+    if os.environ.get(protocol.ENV_PRELOAD) != "0":
         _preload_runner()
+    found = _prepared(package, os.environ.get(protocol.ENV_FIRST_REQUEST))
     try:
         service = connect(handlers=handlers, package=package)
     except ServiceError as exc:
         print(f"dibs service: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     service.watch_hangup = True
+    service.conversation.update(found)
     try:
         service.serve()
     except (BrokenPipeError, ConnectionResetError):

@@ -169,10 +169,13 @@ class DbProgram:
         grace: float = DEFAULT_GRACE,
         hold_output: bool = False,
         preload: bool = True,
+        first_request: str | None = None,
     ) -> None:
         self.argv = list(argv)
         #: Whether the program imports its runner at start (`protocol.ENV_PRELOAD`).
         self.preload = preload
+        #: The method the CLI will ask first, if known (`protocol.ENV_FIRST_REQUEST`).
+        self.first_request = first_request
         self.name = name or Path(self.argv[0]).name
         self.connect_timeout = connect_timeout
         self.cwd = cwd
@@ -256,6 +259,8 @@ class DbProgram:
             env.setdefault("PYTHONUNBUFFERED", "1")
             if not self.preload:
                 env[protocol.ENV_PRELOAD] = "0"
+            if self.first_request is not None:
+                env[protocol.ENV_FIRST_REQUEST] = self.first_request
             self._spawn(env)
         except BaseException:
             listener.close()

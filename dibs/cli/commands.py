@@ -170,7 +170,7 @@ def migrate(
 ) -> int:
     """`dibs migrate`: print the run's result; the exit code (docs/cli.md)."""
     from dibs.operations import migrate as run_migrate
-    from dibs.runner import RunOptions
+    from dibs.results import RunOptions
 
     located, url = prepare(database, color)
     options = RunOptions(

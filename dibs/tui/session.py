@@ -165,7 +165,7 @@ class Session:
     def migrate(self, on_log: Callable[[LogEvent], None]) -> dict[str, Any]:
         """Apply the pending migrations (as ``dibs migrate``); the runner's
         result, whose ``error.rendered`` is the CLI's located error."""
-        from dibs.runner import RunOptions
+        from dibs.results import RunOptions
 
         def scrubbed(event: LogEvent) -> None:
             on_log(LogEvent(event.level, _cut(redaction.scrub(event.message, self.url))))

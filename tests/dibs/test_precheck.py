@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -23,6 +23,8 @@ from dibs.spawn import DbProgram
 from tests.dibs.test_cli import MIGRATIONS, dibs, project  # noqa: F401  (a fixture)
 
 V1, V2 = "2026_01_24_120000", "2026_01_25_090000"
+#: A URL for tests that never connect.
+URL = "postgresql://dibs@127.0.0.1:5432/never"
 
 
 def defined() -> list[Migration]:
@@ -137,11 +139,13 @@ def test_a_strange_listing_cannot_tell(item_change: dict[str, Any]) -> None:
     listed = [{**_listed(m), **item_change} for m in defined()]
 
     class Program:
+        env: ClassVar[dict[str, str]] = {}
+
         def call(self, method: str, params: Any = None, **_: Any) -> Any:
             assert method == "migrations"
             return listed
 
-    assert precheck.listed_migrations(Program()) is None  # type: ignore[arg-type]
+    assert precheck.listed_migrations(Program(), URL) is None  # type: ignore[arg-type]
 
 
 def _listed(migration: Migration) -> dict[str, Any]:
@@ -153,10 +157,12 @@ def _listed(migration: Migration) -> dict[str, Any]:
 
 def test_the_listing_reads_back_as_the_defined_migrations() -> None:
     class Program:
+        env: ClassVar[dict[str, str]] = {}
+
         def call(self, method: str, params: Any = None, **_: Any) -> Any:
             return [_listed(m) for m in defined()]
 
-    listed = precheck.listed_migrations(Program())  # type: ignore[arg-type]
+    listed = precheck.listed_migrations(Program(), URL)  # type: ignore[arg-type]
     # everything but the SQL text, which a plan does not need
     assert listed == [dataclasses.replace(m, sql=None) for m in defined()]
 
@@ -181,12 +187,27 @@ def requests(project: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:  # no
     return asked
 
 
+@pytest.mark.parametrize("route", ["thread", "fork"])
 def test_a_no_op_migrate_asks_the_program_only_for_its_list(
     requests: list[str],
     database_url: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    route: str,
 ) -> None:
+    """The read is made in a forked process (`precheck.Prefetch`) or, where
+    that is not possible, in a thread: the program is asked the same."""
+    if route == "thread":
+        monkeypatch.setattr(precheck.Prefetch, "start", lambda *_, **__: None)
+    forked: list[precheck.Prefetch] = []
+    start = precheck.Prefetch.start
+
+    def counted_start(*args: Any, **kwargs: Any) -> precheck.Prefetch | None:
+        prefetched = start(*args, **kwargs)
+        forked.extend([prefetched] if prefetched else [])
+        return prefetched
+
+    monkeypatch.setattr(precheck.Prefetch, "start", counted_start)
     assert dibs_main(["migrate", "-d", database_url]) == 0
     assert requests == ["migrations", "migrate"]  # a fresh database: work
     assert "applied 2026_01_25_090000 create_posts" in capsys.readouterr().out
@@ -211,7 +232,10 @@ def test_a_no_op_migrate_asks_the_program_only_for_its_list(
     assert dibs_main(["migrate", "-d", database_url]) == 0
     assert requests == ["migrations"]
     assert capsys.readouterr().out.endswith(": up to date\n")
-    assert connections == [database_url] and sent == [runner.SELECT_APPLIED]
+    if route == "thread":
+        assert connections == [database_url] and sent == [runner.SELECT_APPLIED]
+    else:  # the read was the child's (`test_prefetch` checks what it does)
+        assert connections == [] and sent == [] and len(forked) == 2
     requests.clear()
     assert dibs_main(["status", "-d", database_url, "--exit-code"]) == 0
     assert requests == ["migrations"]
@@ -307,13 +331,14 @@ def test_the_cli_tells_the_program_whether_to_preload(preload: bool) -> None:
 
 @pytest.mark.parametrize(
     ("setting", "database_url", "preloaded"),
-    [(None, None, True), ("1", None, True), ("0", None, False), ("0", "postgresql://h/d", True)],
+    [(None, None, True), ("1", None, True), ("0", None, False), ("0", "postgresql://h/d", False)],
 )
 def test_the_program_preloads_its_runner_unless_told_not_to(
     monkeypatch: pytest.MonkeyPatch, setting: str | None, database_url: str | None, preloaded: bool
 ) -> None:
-    """Told not to, it still does when DATABASE_URL is set: masking that URL
-    in its first response needs psycopg anyway."""
+    """Told not to, it does not even with DATABASE_URL set: the CLI sends
+    what libpq's parser made of that URL with its listing request, so
+    masking it in the answer needs no psycopg (`protocol.READINGS`)."""
     from dibs import service
 
     started: list[bool] = []
@@ -377,6 +402,7 @@ def test_a_refused_listing_is_the_answer_and_an_unknown_one_falls_back(
 
         def __init__(self, program: DbProgram) -> None:
             self.program = program
+            self.env = program.env
 
         def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
             if method == "migrations":
@@ -387,4 +413,5 @@ def test_a_refused_listing_is_the_answer_and_an_unknown_one_falls_back(
 
     located = load_config()
     with DbProgram.from_config(located) as program:
-        assert precheck.listed_migrations(Older(program)) is None  # type: ignore[arg-type]
+        older = Older(program)
+        assert precheck.listed_migrations(older, database_url) is None  # type: ignore[arg-type]
