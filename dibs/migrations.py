@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.resources
 import inspect
+import os
 import pkgutil
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal, overload
 
@@ -207,23 +208,52 @@ def _import_tree(name: str) -> ModuleType | None:
 
 def _sql_files(package: str) -> list[Migration]:
     """The ``.sql`` files of ``package``'s ``migrations/`` folder."""
+    folder = _migrations_folder(package)
+    if folder is not None:
+        # one directory read, no stat per file: a pod start lists hundreds
+        with os.scandir(folder) as entries:
+            files = [(e.name, e.path) for e in entries if e.name.endswith(".sql") and e.is_file()]
+        return [_sql_file(name, path, partial(_read_file, path)) for name, path in files]
+    import importlib.resources  # a package that is not plain files (a zip)
+
     try:
         root = importlib.resources.files(package) / "migrations"
     except ModuleNotFoundError:
         return []
     if not root.is_dir():
         return []
-    found: list[Migration] = []
-    for entry in root.iterdir():
-        if not entry.name.endswith(".sql") or not entry.is_file():
-            continue
-        source_file = str(entry)
-        try:
-            text = entry.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise MigrationDefinitionError(f"{source_file}:1", f"not UTF-8: {error}") from None
-        found.append(sql_migration(entry.name[: -len(".sql")], text, source_file))
-    return found
+    return [
+        _sql_file(entry.name, str(entry), partial(entry.read_text, encoding="utf-8"))
+        for entry in root.iterdir()
+        if entry.name.endswith(".sql") and entry.is_file()
+    ]
+
+
+def _migrations_folder(package: str) -> str | None:
+    """The ``migrations/`` folder of a package made of plain files; None for
+    another kind of package (read through `importlib.resources`)."""
+    module = importlib.import_module(package)
+    spec = getattr(module, "__spec__", None)
+    locations = list(getattr(spec, "submodule_search_locations", None) or [])
+    if spec is None or spec.origin is None or len(locations) != 1:
+        return None
+    if not os.path.isfile(spec.origin):  # not loaded from a file
+        return None
+    folder = os.path.join(locations[0], "migrations")
+    return folder if os.path.isdir(folder) else None
+
+
+def _read_file(path: str) -> str:
+    with open(path, encoding="utf-8") as file:  # newlines as Path.read_text reads them
+        return file.read()
+
+
+def _sql_file(name: str, source_file: str, read: Callable[[], str]) -> Migration:
+    try:
+        text = read()
+    except UnicodeDecodeError as error:
+        raise MigrationDefinitionError(f"{source_file}:1", f"not UTF-8: {error}") from None
+    return sql_migration(name[: -len(".sql")], text, source_file)
 
 
 def check_unique(migrations: list[Migration]) -> list[Migration]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
 
@@ -158,6 +159,50 @@ def test_discover_sql_only_folder_without_python(
     package = write_package(tmp_path, {"migrations/2026_01_01_000000_a.sql": "SELECT 1"})
     assert [m.name for m in discover(package)] == ["a"]
     assert discover(write_package(tmp_path, {})) == []
+
+
+FILES = {
+    "migrations/m2026_01_01_000000_crlf.sql": b"CREATE TABLE a (id int);\r\nSELECT 1;\r\n",
+    "migrations/m2026_01_02_000000_cr.sql": b"-- dibs: no-transaction\rSELECT 2;\r",
+    "migrations/m2026_01_03_000000_plain.sql": "SELECT '\u00e9';\n".encode(),
+    "migrations/m2026_01_04_000000_folder.sql/keep": b"a folder, not a migration",
+    "migrations/notes.txt": b"not a migration",
+}
+
+
+def test_discover_reads_a_zipped_package_as_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain files are listed with one directory read; a package that is
+    not plain files (in a zip) through importlib.resources: both read the
+    same migrations, newlines as a text file is read."""
+    import zipfile
+
+    name = f"pkg_{uuid.uuid4().hex[:8]}"
+    folder = tmp_path / "plain"
+    for path, data in {"__init__.py": b"", **FILES}.items():
+        (folder / name / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name / path).write_bytes(data)
+    archive = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path, data in {"__init__.py": b"", **FILES}.items():
+            zipped.writestr(f"{name}/{path}", data)
+    found = []
+    for where in (folder, archive):
+        monkeypatch.syspath_prepend(str(where))
+        found.append(discover(name))
+        for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            del sys.modules[module]
+        monkeypatch.undo()
+    plain, zipped_found = found
+    assert [(m.name, m.sql, m.transactional, m.checksum) for m in plain] == [
+        (m.name, m.sql, m.transactional, m.checksum) for m in zipped_found
+    ]
+    assert [m.name for m in plain] == ["crlf", "cr", "plain"]
+    assert plain[0].sql == "CREATE TABLE a (id int);\nSELECT 1;\n"
+    assert plain[1].sql == "-- dibs: no-transaction\nSELECT 2;\n" and not plain[1].transactional
+    assert plain[2].sql == "SELECT '\u00e9';\n"
+    assert ".zip" in zipped_found[0].source_file and ".zip" not in plain[0].source_file
 
 
 def test_duplicate_versions_name_both_files(
